@@ -1,0 +1,70 @@
+# Coexist: `make run` to try it, `make test` to check it. Nothing else is needed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+# Tests run with DEBUG on so that no SECRET_KEY is needed; Django's test runner still
+# runs every test with DEBUG off.
+TEST_ENV := DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: help run test lint format check pytest pytest-postgres demo clean
+
+help:
+	@echo "make run    set up and serve Coexist on http://127.0.0.1:$(PORT) with the demo lessons"
+	@echo "make test   lint, migration check and the whole suite on SQLite and on PostgreSQL"
+	@echo "make format reformat the code with ruff"
+	@echo "make clean  remove the virtual environment (your data in ./data is kept)"
+
+$(PY):
+	@python="$$(scripts/find-python)" && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	@set -a; [ -f .env ] && . ./.env; set +a; \
+	export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py load_demo && \
+	echo && \
+	echo "Coexist is starting on http://127.0.0.1:$(PORT)/" && \
+	echo "  teacher:  teacher / coexist-demo   (admin at http://127.0.0.1:$(PORT)/admin/)" && \
+	echo "  students: student1 ... student6 / coexist-demo" && \
+	echo "  health:   http://127.0.0.1:$(PORT)/-/health/" && \
+	echo && \
+	exec $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(VENV)/.installed-test
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-test
+	@scripts/ensure-chromium
+	@echo "=== Test pass 1 of 2: SQLite ==="
+	$(TEST_ENV) COEXIST_EXPECT_DB=sqlite $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+pytest-postgres: $(VENV)/.installed-test
+	@scripts/ensure-chromium
+	@echo "=== Test pass 2 of 2: PostgreSQL ==="
+	$(TEST_ENV) COEXIST_EXPECT_DB=postgresql scripts/throwaway-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint check pytest pytest-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

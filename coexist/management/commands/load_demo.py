@@ -1,0 +1,75 @@
+"""Load Coexist's demo accounts (and, as later parts land, its demo lessons).
+
+Safe to run again and again: it creates what is missing and leaves everything that
+exists — including any work done by the demo accounts — exactly as it is.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from coexist.models import TEACHERS_GROUP
+
+DEMO_PASSWORD = "coexist-demo"
+DEMO_TEACHER = "teacher"
+DEMO_STUDENTS = tuple(f"student{number}" for number in range(1, 7))
+
+
+class Command(BaseCommand):
+    help = "Create the demo teacher and students (password: coexist-demo). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. Demo accounts have a published password: "
+            "never use this on a server students reach from the internet.",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo accounts with DEBUG off: their password is public. "
+                "Use --force only on a machine nobody else can reach."
+            )
+        with transaction.atomic():
+            created = load_demo_accounts()
+        if created:
+            self.stdout.write(f"Created demo accounts: {', '.join(created)}.")
+        else:
+            self.stdout.write("Demo accounts already exist; left them as they were.")
+
+
+def load_demo_accounts() -> list[str]:
+    """Create missing demo users; never reset an existing one's password or data."""
+    User = get_user_model()
+    teachers, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    created: list[str] = []
+    teacher, was_created = User.objects.get_or_create(
+        username=DEMO_TEACHER,
+        defaults={
+            "first_name": "Dana",
+            "last_name": "Morgan",
+            "display_name": "Ms Morgan",
+            "is_staff": True,
+        },
+    )
+    if was_created:
+        teacher.set_password(DEMO_PASSWORD)
+        teacher.save(update_fields=["password"])
+        created.append(teacher.username)
+    teacher.groups.add(teachers)
+    first_names = ("Amara", "Ben", "Chloe", "Dev", "Ella", "Finn")
+    for username, first_name in zip(DEMO_STUDENTS, first_names, strict=True):
+        student, was_created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first_name}
+        )
+        if was_created:
+            student.set_password(DEMO_PASSWORD)
+            student.save(update_fields=["password"])
+            created.append(student.username)
+    return created

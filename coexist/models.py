@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+
+TEACHERS_GROUP = "Teachers"
+
+
+class User(AbstractUser):
+    """Coexist's user: teachers are staff in the Teachers group, students are everyone else.
+
+    A custom model from the first migration so that later fields (a display name for
+    roster slips, say) never need a painful swap of auth.User.
+    """
+
+    display_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="How the person is shown to others, e.g. “Ms Okafor” or “Sam P.”. "
+        "Falls back to the first name, then the username.",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @cached_property
+    def is_teacher(self) -> bool:
+        """Teachers curate and mark; superusers count so a fresh install has one."""
+        if not self.is_active or not self.is_staff:
+            return False
+        if self.is_superuser:
+            return True
+        return any(group.name == TEACHERS_GROUP for group in self.groups.all())
+
+    @property
+    def role_label(self) -> str:
+        if self.is_superuser:
+            return "Administrator"
+        return "Teacher" if self.is_teacher else "Student"

@@ -1,0 +1,96 @@
+"""The people every test can call on, and the browser set-up.
+
+Named people (STYLE.md): a teacher, another teacher, a student, a student elsewhere,
+and an anonymous visitor (the plain `client`). Later parts put the students in classes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import make_student, make_teacher
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still
+# used synchronously from that thread, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_report_header(config) -> str:
+    return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']})"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def teacher(db):
+    return make_teacher("ms_okafor", first_name="Ada", last_name="Okafor", display_name="Ms Okafor")
+
+
+@pytest.fixture
+def other_teacher(db):
+    return make_teacher("mr_rossi", display_name="Mr Rossi")
+
+
+@pytest.fixture
+def student(db):
+    return make_student("sam", first_name="Sam")
+
+
+@pytest.fixture
+def other_student(db):
+    return make_student("riley", first_name="Riley")
+
+
+@pytest.fixture
+def teacher_client(client, teacher):
+    client.force_login(teacher)
+    return client
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+def chromium_executable() -> str:
+    path = os.environ.get("COEXIST_CHROMIUM") or shutil.which("chromium")
+    path = path or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is not installed; `make test` installs Debian's package.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_executable(),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,31 @@
+"""Small factory functions for test data. Lesson packs and demo data live in fixtures/."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from django.contrib.auth.models import Group
+
+from coexist.models import TEACHERS_GROUP, User
+
+PASSWORD = "correct-horse-battery"
+_numbers = count(1)
+
+
+def make_user(username: str | None = None, **fields) -> User:
+    username = username or f"user{next(_numbers)}"
+    user = User(username=username, **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_teacher(username: str | None = None, **fields) -> User:
+    fields.setdefault("is_staff", True)
+    teacher = make_user(username or f"teacher{next(_numbers)}", **fields)
+    teacher.groups.add(Group.objects.get_or_create(name=TEACHERS_GROUP)[0])
+    return teacher
+
+
+def make_student(username: str | None = None, **fields) -> User:
+    return make_user(username or f"student{next(_numbers)}", **fields)

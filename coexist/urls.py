@@ -4,7 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from coexist import health, views
 
@@ -29,6 +29,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("sources/", include("sources.urls")),
     path("-/alive/", health.alive, name="alive"),
     path("-/health/", health.health, name="health"),
 ]

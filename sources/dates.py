@@ -48,7 +48,9 @@ class PartialDate:
             raise ValueError(" ".join(problems.values()))
 
     @staticmethod
-    def errors(year: int | None, month: int | None = None, day: int | None = None) -> dict[str, str]:
+    def errors(
+        year: int | None, month: int | None = None, day: int | None = None
+    ) -> dict[str, str]:
         """Every problem at once, keyed by field, so a form can show each beside its input."""
         problems: dict[str, str] = {}
         year_ok = _is_int(year) and 1 <= year <= 9999
@@ -106,7 +108,7 @@ class PartialDate:
         return ("c. " if self.circa else "") + " ".join(parts)
 
     def chicago(self) -> str:
-        """The American month-day-year form that Chicago citations require (CMOS 6.38)."""
+        """The American month-day-year form that Chicago citations require."""
         text = str(self.year)
         if self.month:
             day = f" {self.day}," if self.day else ""

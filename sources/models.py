@@ -1,0 +1,624 @@
+"""The source library: who made each source, when, why and for whom.
+
+Citations are always generated from these fields (see `sources.citations`); no model
+stores a citation string, so correcting a page range corrects every citation at once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from sources import citations
+from sources.dates import PartialDate
+from sources.images import validate_source_image
+from sources.text import render_text
+
+MAX_TEXT_LENGTH = 50_000
+
+
+class Standpoint(models.TextChoices):
+    SOVIET = "soviet", "Soviet"
+    AMERICAN = "american", "American"
+    BRITISH = "british", "British"
+    WESTERN = "western", "Other Western"
+    HISTORIAN = "historian", "Historian (academic)"
+    EDUCATOR = "educator", "Educator or textbook writer"
+    JOURNALIST = "journalist", "Journalist or broadcaster"
+    OTHER = "other", "Other"
+
+
+class AuthorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class AuthorQuerySet(models.QuerySet):
+    def search(self, term: str) -> AuthorQuerySet:
+        return self.filter(Q(family_name__icontains=term) | Q(given_names__icontains=term))
+
+
+class Author(models.Model):
+    """A person or organisation that made a source or argued about one."""
+
+    kind = models.CharField(max_length=20, choices=AuthorKind, default=AuthorKind.PERSON)
+    given_names = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a person: given names as they are published, e.g. “Nikita S.”. "
+        "Leave empty for an organisation.",
+    )
+    family_name = models.CharField(
+        "family name or organisation",
+        max_length=200,
+        help_text="For a person, the family name (“Khrushchev”); for an organisation, its "
+        "full name (“Central Intelligence Agency”). Citations and sorting use this.",
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in lesson packs.")
+    born = models.SmallIntegerField(null=True, blank=True, help_text="Year of birth, if known.")
+    died = models.SmallIntegerField(null=True, blank=True, help_text="Year of death, if known.")
+    description = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Who they were, in a sentence students can use: “former U.S. ambassador to "
+        "the Soviet Union”, “history teacher writing a revision book”.",
+    )
+    standpoint = models.CharField(
+        max_length=20,
+        choices=Standpoint,
+        default=Standpoint.OTHER,
+        help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
+    )
+    history = HistoricalRecords()
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(died__isnull=True)
+                | Q(born__isnull=True)
+                | Q(died__gte=models.F("born")),
+                name="author_died_after_born",
+                violation_error_message="The year of death cannot be before the year of birth.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = _unique_slug(Author, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def name(self) -> str:
+        if self.kind == AuthorKind.ORGANISATION or not self.given_names:
+            return self.family_name
+        return f"{self.given_names} {self.family_name}"
+
+    @property
+    def sort_name(self) -> str:
+        if self.kind == AuthorKind.ORGANISATION or not self.given_names:
+            return self.family_name
+        return f"{self.family_name}, {self.given_names}"
+
+    @property
+    def life_dates(self) -> str:
+        if self.born and self.died:
+            return f"{self.born}–{self.died}"
+        if self.born:
+            return f"born {self.born}"
+        if self.died:
+            return f"died {self.died}"
+        return ""
+
+    def citation_name(self) -> citations.Name:
+        return citations.Name(
+            family=self.family_name,
+            given=self.given_names,
+            organisation=self.kind == AuthorKind.ORGANISATION,
+        )
+
+    def clean(self) -> None:
+        if self.kind == AuthorKind.ORGANISATION and self.given_names:
+            raise ValidationError(
+                {
+                    "given_names": "An organisation has no given names: put its whole name in "
+                    "“family name or organisation”."
+                }
+            )
+        if not self.slug:
+            self.slug = _unique_slug(Author, self.name, self.pk)
+
+
+class Theme(models.Model):
+    """A tag teachers use to group sources (“Berlin”, “propaganda”, “the thaw”)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = _unique_slug(Theme, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Nature(models.TextChoices):
+    SPEECH = "speech", "Speech"
+    JOURNAL_ARTICLE = "journal_article", "Journal article"
+    BOOK = "book", "Book"
+    BOOK_CHAPTER = "book_chapter", "Book chapter"
+    NEWSPAPER_ARTICLE = "newspaper_article", "Newspaper or magazine article"
+    GOVERNMENT_DOCUMENT = "government_document", "Government or intelligence document"
+    LETTER = "letter", "Letter"
+    CARTOON = "cartoon", "Cartoon"
+    PHOTOGRAPH = "photograph", "Photograph"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+    INTERVIEW = "interview", "Interview"
+    TEXTBOOK = "textbook", "Textbook"
+    WEBSITE = "website", "Website"
+
+
+VISUAL_NATURES = {Nature.CARTOON, Nature.PHOTOGRAPH}
+MEDIA_NATURES = {Nature.VIDEO, Nature.AUDIO}
+
+
+class AuthorRole(models.TextChoices):
+    AUTHOR = "author", "Author or creator"
+    EDITOR = "editor", "Editor (of the book a chapter is in)"
+    INTERVIEWER = "interviewer", "Interviewer"
+    RECIPIENT = "recipient", "Recipient (of a letter)"
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_citation_data(self) -> SourceQuerySet:
+        """Everything a citation or a list row needs, in a fixed number of queries."""
+        return self.select_related("provenance").prefetch_related(
+            Prefetch(
+                "credits",
+                queryset=SourceAuthor.objects.select_related("author").order_by("order", "pk"),
+            ),
+            "themes",
+        )
+
+    def primary(self) -> SourceQuerySet:
+        return self.filter(is_primary=True)
+
+    def secondary(self) -> SourceQuerySet:
+        return self.filter(is_primary=False)
+
+
+def source_image_path(instance: Source, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return f"sources/{instance.slug or 'source'}.{extension}"
+
+
+class Source(models.Model):
+    """What students read or view: a speech, an article, a cartoon, a film…"""
+
+    title = models.CharField(
+        max_length=400,
+        help_text="As published. Use straight or curly quotes for a quotation inside the "
+        "title, and *asterisks* around a book title inside an article title.",
+    )
+    untitled = models.BooleanField(
+        "title is a description",
+        default=False,
+        help_text="Tick when the source has no title of its own and the title above describes "
+        "it (“Speech during a visit to Britain”). Citations then set it without quotes or "
+        "italics.",
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in addresses and packs.")
+    nature = models.CharField(max_length=30, choices=Nature, db_index=True)
+    is_primary = models.BooleanField(
+        "primary source",
+        default=True,
+        help_text="Primary: made at the time by people involved. Secondary: a later account "
+        "or interpretation, such as a historian's book.",
+    )
+    summary = models.TextField(
+        blank=True,
+        max_length=3000,
+        help_text="What the source is, in your own words, for the teacher's notes and lists.",
+    )
+    text = models.TextField(
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        help_text="The text or excerpt students read, quoted exactly. Separate paragraphs with "
+        "a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. "
+        "HTML is shown as typed, never run.",
+    )
+    image = models.ImageField(
+        upload_to=source_image_path,
+        blank=True,
+        validators=[validate_source_image],
+        help_text="JPEG, PNG or WebP, at most 5 MB and 40 megapixels.",
+    )
+    image_alt = models.CharField(
+        "image description (alt text)",
+        max_length=500,
+        blank=True,
+        help_text="Required with an image: what a student who cannot see it needs to know, "
+        "e.g. “Khrushchev, smiling, pushes over a snowman labelled ‘Cold War’”.",
+    )
+    media_url = models.URLField(
+        "video or audio link",
+        max_length=500,
+        blank=True,
+        help_text="Where students can watch or listen.",
+    )
+    media_start = models.PositiveIntegerField(
+        "start at (seconds)",
+        null=True,
+        blank=True,
+        help_text="Where the relevant part begins; type minutes:seconds such as 4:45.",
+    )
+    authors = models.ManyToManyField(
+        Author, through="SourceAuthor", related_name="sources", blank=True
+    )
+    themes = models.ManyToManyField(Theme, related_name="sources", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = _unique_slug(Source, self.title, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("sources:detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = (
+                "Describe the image for students who cannot see it: alt text is required "
+                "whenever there is an image."
+            )
+        if self.media_start is not None and not self.media_url:
+            errors["media_start"] = "A start time needs a video or audio link."
+        if errors:
+            raise ValidationError(errors)
+        if not self.slug:
+            self.slug = _unique_slug(Source, self.title, self.pk)
+
+    @property
+    def kind_label(self) -> str:
+        return "Primary source" if self.is_primary else "Secondary source"
+
+    @cached_property
+    def ordered_credits(self) -> list[SourceAuthor]:
+        return sorted(self.credits.all(), key=lambda credit: (credit.order, credit.pk or 0))
+
+    def credited(self, role: str) -> list[Author]:
+        return [credit.author for credit in self.ordered_credits if credit.role == role]
+
+    @property
+    def author_names(self) -> str:
+        return ", ".join(author.name for author in self.credited(AuthorRole.AUTHOR))
+
+    @cached_property
+    def date(self) -> PartialDate | None:
+        provenance = self.provenance_or_none
+        return provenance.date if provenance else None
+
+    @cached_property
+    def provenance_or_none(self) -> Provenance | None:
+        try:
+            return self.provenance
+        except Provenance.DoesNotExist:
+            return None
+
+    def rendered_text(self) -> SafeString:
+        return render_text(self.text)
+
+    @property
+    def media_start_label(self) -> str:
+        return format_timestamp(self.media_start) if self.media_start is not None else ""
+
+    @property
+    def media_link(self) -> str:
+        """The media URL opened at the start time, in the form the host understands."""
+        if not self.media_url or not self.media_start:
+            return self.media_url
+        parts = urlsplit(self.media_url)
+        host = parts.netloc.lower()
+        if host.endswith("youtube.com") or host.endswith("youtu.be"):
+            query = [(k, v) for k, v in parse_qsl(parts.query) if k != "t"]
+            query.append(("t", f"{self.media_start}s"))
+            return urlunsplit(parts._replace(query=urlencode(query)))
+        # W3C media fragments: most players and browsers honour #t=seconds.
+        return urlunsplit(parts._replace(fragment=f"t={self.media_start}"))
+
+    def citation_source(self) -> citations.CitationSource:
+        provenance = self.provenance_or_none
+        interviewers = self.credited(AuthorRole.INTERVIEWER)
+        recipients = self.credited(AuthorRole.RECIPIENT)
+        fields: dict[str, object] = {}
+        if provenance:
+            fields = {
+                "date": provenance.date,
+                "container_title": provenance.container_title,
+                "volume": provenance.volume,
+                "issue": provenance.issue,
+                "pages": provenance.pages,
+                "edition": provenance.edition,
+                "publisher": provenance.publisher,
+                "place": provenance.publication_place or provenance.place,
+                "occasion": provenance.occasion,
+                "description": provenance.medium,
+                "classification": provenance.classification,
+                "archive": provenance.archive,
+                "identifier": provenance.identifier,
+                "duration": provenance.duration,
+                "url": provenance.url,
+                "doi": provenance.doi,
+                "accessed": provenance.accessed,
+            }
+        return citations.CitationSource(
+            nature=self.nature,
+            title=self.title,
+            untitled=self.untitled,
+            authors=tuple(a.citation_name() for a in self.credited(AuthorRole.AUTHOR)),
+            editors=tuple(a.citation_name() for a in self.credited(AuthorRole.EDITOR)),
+            interviewer=interviewers[0].citation_name() if interviewers else None,
+            recipient=recipients[0].citation_name() if recipients else None,
+            short_title=provenance.short_title if provenance else "",
+            **fields,
+        )
+
+    def bibliography_entry(self) -> SafeString:
+        return citations.bibliography(self.citation_source())
+
+    def first_note(self, locator: str = "") -> SafeString:
+        return citations.note(self.citation_source(), locator)
+
+    def short_note(self, locator: str = "") -> SafeString:
+        return citations.short_note(self.citation_source(), locator)
+
+
+class SourceAuthor(models.Model):
+    """One credit on a source, in order: author, editor, interviewer or recipient."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="credits")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=20, choices=AuthorRole, default=AuthorRole.AUTHOR)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "credit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "author", "role"],
+                name="unique_credit_per_role",
+                violation_error_message="This person is already credited in that role.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.get_role_display().lower()})"
+
+
+class Provenance(models.Model):
+    """Where a source comes from: the facts students reason about, and its citation's parts."""
+
+    source = models.OneToOneField(
+        Source, on_delete=models.CASCADE, primary_key=True, related_name="provenance"
+    )
+    date_year = models.SmallIntegerField(
+        "year", validators=[MinValueValidator(1), MaxValueValidator(9999)]
+    )
+    date_month = models.PositiveSmallIntegerField("month", null=True, blank=True)
+    date_day = models.PositiveSmallIntegerField("day", null=True, blank=True)
+    date_circa = models.BooleanField(
+        "approximate date", default=False, help_text="Shown as “c. 1954”."
+    )
+    date_sort = models.IntegerField(editable=False, db_index=True, default=0)
+    place = models.CharField(
+        max_length=200, blank=True, help_text="Where it was made or delivered: “Moscow”."
+    )
+    occasion = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a speech or interview: the event, e.g. “Twentieth Congress of the "
+        "Communist Party of the Soviet Union”.",
+    )
+    context = models.TextField(
+        blank=True,
+        max_length=3000,
+        help_text="Why and in what circumstances it was made, in your own words.",
+    )
+    audience = models.CharField(
+        "intended audience",
+        max_length=300,
+        blank=True,
+        help_text="Who it was made for: “delegates to the Party Congress”, “American readers”.",
+    )
+    medium = models.CharField(
+        "kind of document",
+        max_length=120,
+        blank=True,
+        help_text="As a citation describes it: “briefing paper”, “newsreel”, “podcast”.",
+    )
+    classification = models.CharField(
+        max_length=120, blank=True, help_text="For a government document: “Top secret”."
+    )
+    container_title = models.CharField(
+        "published in",
+        max_length=400,
+        blank=True,
+        help_text="Journal, newspaper, website, programme or the book a chapter is in.",
+    )
+    volume = models.CharField(max_length=40, blank=True)
+    issue = models.CharField(max_length=40, blank=True)
+    pages = models.CharField(max_length=60, blank=True, help_text="e.g. 171–190 or 1-18.")
+    edition = models.CharField(max_length=40, blank=True, help_text="e.g. 3rd, or rev.")
+    publisher = models.CharField(max_length=200, blank=True)
+    publication_place = models.CharField("place of publication", max_length=200, blank=True)
+    archive = models.CharField(
+        max_length=300, blank=True, help_text="Where an unpublished document is held."
+    )
+    identifier = models.CharField(
+        "document number", max_length=120, blank=True, help_text="e.g. an archive reference."
+    )
+    duration = models.CharField(max_length=20, blank=True, help_text="Running time, e.g. 12:03.")
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.2307/20029338")
+    accessed = models.DateField("date accessed", null=True, blank=True)
+    short_title = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Optional: the short title for later notes, if the automatic one reads badly.",
+    )
+    note = models.TextField(
+        "attribution note",
+        blank=True,
+        max_length=1000,
+        help_text="The note printed under the source for students, e.g. “Written as a GCSE "
+        "revision book by a history teacher.”",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "provenance"
+
+    def __str__(self) -> str:
+        return f"Provenance of {self.source}"
+
+    def save(self, *args, **kwargs) -> None:
+        date = self.date
+        self.date_sort = date.sort_key if date else 0
+        super().save(*args, **kwargs)
+
+    @property
+    def date(self) -> PartialDate | None:
+        try:
+            return PartialDate(self.date_year, self.date_month, self.date_day, self.date_circa)
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self) -> None:
+        problems = PartialDate.errors(self.date_year, self.date_month, self.date_day)
+        if problems:
+            raise ValidationError({f"date_{field}": message for field, message in problems.items()})
+        if self.doi:
+            self.doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", self.doi.strip())
+
+
+class InterpretationStance(models.TextChoices):
+    FAVOURABLE = "favourable", "Favourable to Khrushchev's policy"
+    CRITICAL = "critical", "Critical of it"
+    MIXED = "mixed", "Mixed or qualified"
+
+
+class Interpretation(models.Model):
+    """A historian's argument, so students can weigh which one the evidence supports."""
+
+    historian = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="interpretations")
+    work = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+        help_text="The work in the library where the argument is made.",
+    )
+    question = models.CharField(
+        max_length=300,
+        help_text="The debate it answers: “Why did Khrushchev fall from power in 1964?”",
+    )
+    position = models.CharField(
+        max_length=200,
+        help_text="The argument in a few words: “Coexistence was ‘enforced coexistence’”.",
+    )
+    summary = models.TextField(max_length=3000, help_text="The argument, in your own words.")
+    quotation = models.TextField(
+        blank=True, max_length=2000, help_text="Optional: the historian's words, quoted exactly."
+    )
+    quotation_locator = models.CharField(
+        "page", max_length=40, blank=True, help_text="Page(s) the quotation is on."
+    )
+    stance = models.CharField(max_length=20, choices=InterpretationStance)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "historian__family_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["historian", "work", "position"], name="unique_interpretation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.historian.name}: {self.position}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.historian.slug, self.work.slug, self.position)
+
+    def quotation_note(self) -> SafeString:
+        return self.work.short_note(self.quotation_locator)
+
+
+def _unique_slug(model: type[models.Model], text: str, pk: int | None) -> str:
+    base = slugify(text)[:180] or "item"
+    slug, number = base, 2
+    while model._default_manager.filter(slug=slug).exclude(pk=pk).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def format_timestamp(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def parse_timestamp(text: str) -> int:
+    """Read “4:45”, “1:02:03” or “285” as seconds; ValueError with a clear message otherwise."""
+    cleaned = (text or "").strip()
+    if not re.fullmatch(r"\d{1,6}(?::\d{1,2}){0,2}", cleaned):
+        raise ValueError(f"“{text}” is not a time: write minutes:seconds, such as 4:45.")
+    parts = [int(part) for part in cleaned.split(":")]
+    if any(part >= 60 for part in parts[1:]):
+        raise ValueError(f"“{text}” is not a time: minutes and seconds go up to 59.")
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds

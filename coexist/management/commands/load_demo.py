@@ -6,6 +6,9 @@ exists — including any work done by the demo accounts — exactly as it is.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,10 +16,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from coexist.models import TEACHERS_GROUP
+from sources.packs import PackError, import_library
 
 DEMO_PASSWORD = "coexist-demo"
 DEMO_TEACHER = "teacher"
 DEMO_STUDENTS = tuple(f"student{number}" for number in range(1, 7))
+DEMO_PACKS = (Path(settings.BASE_DIR) / "fixtures" / "khrushchev-sources.json",)
 
 
 class Command(BaseCommand):
@@ -38,6 +43,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = load_demo_accounts()
+            for pack in DEMO_PACKS:
+                try:
+                    report = import_library(json.loads(pack.read_text(encoding="utf-8")))
+                except (OSError, ValueError, PackError) as error:
+                    raise CommandError(f"Could not load {pack.name}: {error}") from None
+                self.stdout.write(f"{pack.name}: {report.summary()}.")
         if created:
             self.stdout.write(f"Created demo accounts: {', '.join(created)}.")
         else:

@@ -1,0 +1,30 @@
+"""The one place that answers "may this user see or change this object?".
+
+Every view and every admin queryset asks here; nothing re-implements a check inline.
+Sources are a shared library within an instance: every teacher may read and curate
+them. Students will reach a source only through a lesson assigned to one of their
+classes (added with lessons).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from coexist.models import User
+from sources.models import Source
+
+
+def can_curate_library(user: User) -> bool:
+    return user.is_authenticated and user.is_teacher and user.has_perm("sources.change_source")
+
+
+def can_view_source(user: User, source: Source) -> bool:
+    return visible_sources(user).filter(pk=source.pk).exists() if source.pk else False
+
+
+def visible_sources(user: User) -> QuerySet[Source]:
+    if not user.is_authenticated or not user.is_active:
+        return Source.objects.none()
+    if user.is_teacher and user.has_perm("sources.view_source"):
+        return Source.objects.all()
+    return Source.objects.none()

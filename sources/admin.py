@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from sources.models import (
+    Author,
+    Interpretation,
+    Provenance,
+    Source,
+    SourceAuthor,
+    Standpoint,
+    Theme,
+    format_timestamp,
+    parse_timestamp,
+)
+from sources.resources import SourceResource
+
+
+@admin.register(Author)
+class AuthorAdmin(SimpleHistoryAdmin):
+    list_display = ("sort_name_display", "kind", "standpoint", "life_dates", "description")
+    list_filter = ("kind", "standpoint")
+    search_fields = ("family_name", "given_names", "description")
+    prepopulated_fields = {"slug": ("given_names", "family_name")}
+    fields = (
+        "kind",
+        ("given_names", "family_name"),
+        "slug",
+        ("born", "died"),
+        "standpoint",
+        "description",
+    )
+
+    @admin.display(description="Name", ordering="family_name")
+    def sort_name_display(self, author: Author) -> str:
+        return author.sort_name
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class TimestampField(forms.CharField):
+    """Seconds in the database, “4:45” in the form: what a teacher reads off a player."""
+
+    def prepare_value(self, value):
+        return format_timestamp(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_timestamp(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class SourceAdminForm(forms.ModelForm):
+    media_start = TimestampField(
+        label="Start at",
+        required=False,
+        help_text="Where the relevant part begins, as minutes:seconds, e.g. 4:45.",
+        widget=forms.TextInput(attrs={"size": 8, "placeholder": "4:45"}),
+    )
+
+    class Meta:
+        model = Source
+        fields = (
+            "title",
+            "untitled",
+            "slug",
+            "nature",
+            "is_primary",
+            "themes",
+            "summary",
+            "text",
+            "image",
+            "image_alt",
+            "media_url",
+            "media_start",
+        )
+
+
+class CreditInline(admin.TabularInline):
+    model = SourceAuthor
+    autocomplete_fields = ("author",)
+    fields = ("author", "role", "order")
+    extra = 1
+    verbose_name = "author or other credit"
+    verbose_name_plural = "authors and other credits (in citation order)"
+
+
+class ProvenanceInline(admin.StackedInline):
+    model = Provenance
+    can_delete = False
+    min_num = 1
+    max_num = 1
+    verbose_name_plural = "provenance: when, where, why and for whom"
+    fieldsets = (
+        ("When", {"fields": (("date_year", "date_month", "date_day", "date_circa"),)}),
+        (
+            "Where, why and for whom",
+            {"fields": ("place", "occasion", "context", "audience", "medium", "classification")},
+        ),
+        (
+            "Publication",
+            {
+                "fields": (
+                    "container_title",
+                    ("volume", "issue", "pages"),
+                    ("edition", "publisher", "publication_place"),
+                    ("url", "doi", "accessed"),
+                    ("archive", "identifier", "duration"),
+                    "short_title",
+                )
+            },
+        ),
+        ("Shown to students", {"fields": ("note",)}),
+    )
+
+
+class InterpretationInline(admin.StackedInline):
+    model = Interpretation
+    fk_name = "work"
+    autocomplete_fields = ("historian",)
+    extra = 0
+    fields = (
+        "historian",
+        "question",
+        ("position", "stance"),
+        "summary",
+        ("quotation", "quotation_locator"),
+    )
+    verbose_name = "interpretation argued in this work"
+    verbose_name_plural = "interpretations argued in this work"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("historian")
+
+
+class DecadeFilter(admin.SimpleListFilter):
+    title = "decade"
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        years = Provenance.objects.order_by().values_list("date_year", flat=True).distinct()
+        decades = sorted({year // 10 * 10 for year in years})
+        return [(str(decade), f"{decade}s") for decade in decades]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            decade = int(self.value())
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(
+            provenance__date_year__gte=decade, provenance__date_year__lt=decade + 10
+        )
+
+
+class StandpointFilter(admin.SimpleListFilter):
+    title = "author's standpoint"
+    parameter_name = "standpoint"
+
+    def lookups(self, request, model_admin):
+        return Standpoint.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Standpoint.values:
+            return queryset
+        return queryset.filter(credits__author__standpoint=self.value()).distinct()
+
+
+@admin.register(Source)
+class SourceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = SourceAdminForm
+    resource_classes = [SourceResource]
+    list_display = ("title", "nature", "author_list", "date_display", "primary_or_secondary")
+    list_filter = ("nature", StandpointFilter, "is_primary", "themes", DecadeFilter)
+    search_fields = (
+        "title",
+        "credits__author__family_name",
+        "credits__author__given_names",
+        "text",
+    )
+    search_help_text = "Search titles, author names and source text."
+    list_per_page = 50
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("themes",)
+    readonly_fields = ("citation_preview",)
+    inlines = (CreditInline, ProvenanceInline, InterpretationInline)
+    fieldsets = (
+        (None, {"fields": ("title", "untitled", "slug", ("nature", "is_primary"), "themes")}),
+        ("What students read", {"fields": ("summary", "text")}),
+        ("Image", {"fields": ("image", "image_alt")}),
+        ("Video or audio", {"fields": ("media_url", "media_start")}),
+        ("Citations (generated from the provenance)", {"fields": ("citation_preview",)}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provenance")
+            .prefetch_related(
+                Prefetch(
+                    "credits",
+                    queryset=SourceAuthor.objects.select_related("author").order_by("order", "pk"),
+                )
+            )
+        )
+
+    @admin.display(description="Authors")
+    def author_list(self, source: Source) -> str:
+        return source.author_names or "—"
+
+    @admin.display(description="Date", ordering="provenance__date_sort")
+    def date_display(self, source: Source) -> str:
+        return str(source.date) if source.date else "—"
+
+    @admin.display(description="Primary or secondary", ordering="is_primary")
+    def primary_or_secondary(self, source: Source) -> str:
+        return "Primary" if source.is_primary else "Secondary"
+
+    @admin.display(description="Chicago citations")
+    def citation_preview(self, source: Source) -> str:
+        if source.pk is None:
+            return "Save the source to see its citations."
+        rows = (
+            ("Bibliography", source.bibliography_entry()),
+            ("First note", source.first_note()),
+            ("Short note", source.short_note()),
+        )
+        return format_html(
+            '<dl class="citation-preview">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
+        )
+
+
+@admin.register(Interpretation)
+class InterpretationAdmin(SimpleHistoryAdmin):
+    list_display = ("position", "historian", "work", "stance", "question")
+    list_filter = ("stance",)
+    list_select_related = ("historian", "work")
+    search_fields = ("position", "summary", "historian__family_name", "work__title")
+    autocomplete_fields = ("historian", "work")

@@ -1,0 +1,344 @@
+"""Move the source library between Coexist instances as plain JSON.
+
+A pack names every record by its slug (its natural key), so importing the same pack
+twice changes nothing, and importing it elsewhere links the same authors and sources.
+Every record is validated with the model's own rules; one bad record rolls back the
+whole import and the error names it. Lesson packs (in `lessons`) embed this format.
+Uploaded images are not carried: a pack is text; their alt text is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from sources.dates import PartialDate
+from sources.models import (
+    Author,
+    Interpretation,
+    Provenance,
+    Source,
+    SourceAuthor,
+    Theme,
+)
+
+PACK_FORMAT = "coexist-pack"
+PACK_VERSION = 1
+
+AUTHOR_FIELDS = ("kind", "given_names", "family_name", "born", "died", "standpoint", "description")
+SOURCE_FIELDS = (
+    "title",
+    "untitled",
+    "nature",
+    "is_primary",
+    "summary",
+    "text",
+    "image_alt",
+    "media_url",
+    "media_start",
+)
+PROVENANCE_FIELDS = (
+    "date_circa",
+    "place",
+    "occasion",
+    "context",
+    "audience",
+    "medium",
+    "classification",
+    "container_title",
+    "volume",
+    "issue",
+    "pages",
+    "edition",
+    "publisher",
+    "publication_place",
+    "archive",
+    "identifier",
+    "duration",
+    "url",
+    "doi",
+    "accessed",
+    "short_title",
+    "note",
+)
+INTERPRETATION_FIELDS = ("question", "summary", "quotation", "quotation_locator", "stance")
+
+
+class PackError(Exception):
+    """A pack that cannot be imported; the message names the record and the problem."""
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, outcome: str, kind: str) -> None:
+        bucket = getattr(self, outcome)
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        parts = []
+        for outcome in ("created", "updated", "unchanged"):
+            counts = getattr(self, outcome)
+            if counts:
+                detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+                parts.append(f"{outcome}: {detail}")
+        return "; ".join(parts) or "nothing to import"
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+def export_library(sources: Iterable[Source]) -> dict:
+    """The pack for these sources, with every author, theme and interpretation they need."""
+    sources = list(
+        Source.objects.filter(pk__in=[s.pk for s in sources])
+        .with_citation_data()
+        .prefetch_related("interpretations__historian")
+        .order_by("slug")
+    )
+    authors: dict[str, Author] = {}
+    themes: dict[str, Theme] = {}
+    interpretations: list[Interpretation] = []
+    for source in sources:
+        for credit in source.ordered_credits:
+            authors[credit.author.slug] = credit.author
+        for theme in source.themes.all():
+            themes[theme.slug] = theme
+        for interpretation in source.interpretations.all():
+            authors[interpretation.historian.slug] = interpretation.historian
+            interpretations.append(interpretation)
+    return {
+        "format": PACK_FORMAT,
+        "version": PACK_VERSION,
+        "authors": [_author_record(a) for _, a in sorted(authors.items())],
+        "themes": [{"slug": t.slug, "name": t.name} for _, t in sorted(themes.items())],
+        "sources": [_source_record(s) for s in sources],
+        "interpretations": [
+            _interpretation_record(i)
+            for i in sorted(interpretations, key=lambda i: (i.work.slug, i.position))
+        ],
+    }
+
+
+def _author_record(author: Author) -> dict:
+    return {"slug": author.slug, **{name: getattr(author, name) for name in AUTHOR_FIELDS}}
+
+
+def _source_record(source: Source) -> dict:
+    record = {"slug": source.slug, **{name: getattr(source, name) for name in SOURCE_FIELDS}}
+    record["themes"] = sorted(theme.slug for theme in source.themes.all())
+    record["credits"] = [
+        {"author": credit.author.slug, "role": credit.role} for credit in source.ordered_credits
+    ]
+    provenance = source.provenance_or_none
+    if provenance:
+        values = {name: getattr(provenance, name) for name in PROVENANCE_FIELDS}
+        if values["accessed"]:
+            values["accessed"] = values["accessed"].isoformat()
+        record["provenance"] = {"date": provenance.date.iso(), **values}
+    else:
+        record["provenance"] = None
+    return record
+
+
+def _interpretation_record(interpretation: Interpretation) -> dict:
+    return {
+        "historian": interpretation.historian.slug,
+        "work": interpretation.work.slug,
+        "position": interpretation.position,
+        **{name: getattr(interpretation, name) for name in INTERPRETATION_FIELDS},
+    }
+
+
+# Import ---------------------------------------------------------------------------------
+
+
+def import_library(data: object) -> ImportReport:
+    """Create or update everything in the pack, all or nothing."""
+    if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
+        raise PackError("This is not a Coexist pack (its “format” is not “coexist-pack”).")
+    if data.get("version") != PACK_VERSION:
+        raise PackError(
+            f"This pack is version {data.get('version')!r}; this Coexist reads version "
+            f"{PACK_VERSION}. Export it again from a matching Coexist."
+        )
+    report = ImportReport()
+    with transaction.atomic():
+        authors = {
+            record_slug(r, "author", i): _import_author(r, report)
+            for i, r in enumerate(_records(data, "authors"), 1)
+        }
+        themes = {
+            record_slug(r, "theme", i): _import_theme(r, report)
+            for i, r in enumerate(_records(data, "themes"), 1)
+        }
+        sources = {}
+        for index, record in enumerate(_records(data, "sources"), 1):
+            slug = record_slug(record, "source", index)
+            sources[slug] = _import_source(record, authors, themes, report)
+        for index, record in enumerate(_records(data, "interpretations"), 1):
+            _import_interpretation(record, index, authors, sources, report)
+    return report
+
+
+def _records(data: dict, key: str) -> list[dict]:
+    records = data.get(key, [])
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise PackError(f"“{key}” must be a list of records.")
+    return records
+
+
+def record_slug(record: dict, kind: str, index: int) -> str:
+    slug = record.get("slug")
+    if not isinstance(slug, str) or not slug.strip():
+        raise PackError(f"{kind} number {index} has no slug.")
+    return slug
+
+
+def _lookup(mapping: dict, slug: object, what: str, where: str):
+    if slug in mapping:
+        return mapping[slug]
+    model = {"author": Author, "theme": Theme, "source": Source}[what]
+    try:
+        mapping[slug] = model.objects.get(slug=slug)
+    except model.DoesNotExist:
+        raise PackError(f"{where}: no {what} “{slug}” in the pack or in this Coexist.") from None
+    return mapping[slug]
+
+
+def _save(instance: models.Model, values: dict, label: str) -> str:
+    """Set values, validate with the model's rules, save only when something changed.
+
+    Returns the outcome: "created", "updated" or "unchanged".
+    """
+    is_new = instance._state.adding
+    changed = is_new
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    if not changed:
+        return "unchanged"
+    try:
+        instance.full_clean(validate_unique=is_new)
+    except ValidationError as error:
+        raise PackError(f"{label}: {_describe(error)}") from None
+    instance.save()
+    return "created" if is_new else "updated"
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def _pick(record: dict, names: Iterable[str]) -> dict:
+    values = {}
+    for name in names:
+        if name in record:
+            value = record[name]
+            values[name] = "" if value is None and name not in _NULLABLE else value
+    return values
+
+
+_NULLABLE = {"born", "died", "media_start", "accessed"}
+
+
+def _import_author(record: dict, report: ImportReport) -> Author:
+    author = Author.objects.filter(slug=record["slug"]).first() or Author(slug=record["slug"])
+    label = f"author “{record['slug']}”"
+    report.count(_save(author, _pick(record, AUTHOR_FIELDS), label), "authors")
+    return author
+
+
+def _import_theme(record: dict, report: ImportReport) -> Theme:
+    theme = Theme.objects.filter(slug=record["slug"]).first() or Theme(slug=record["slug"])
+    label = f"theme “{record['slug']}”"
+    report.count(_save(theme, _pick(record, ("name",)), label), "themes")
+    return theme
+
+
+def _import_source(record: dict, authors: dict, themes: dict, report: ImportReport) -> Source:
+    slug = record["slug"]
+    label = f"source “{slug}”"
+    source = Source.objects.filter(slug=slug).first() or Source(slug=slug)
+    outcome = _save(source, _pick(record, SOURCE_FIELDS), label)
+
+    wanted_themes = {_lookup(themes, s, "theme", label).pk for s in record.get("themes", [])}
+    if wanted_themes != set(source.themes.values_list("pk", flat=True)):
+        source.themes.set(wanted_themes)
+        outcome = "updated" if outcome == "unchanged" else outcome
+
+    credits = [
+        (_lookup(authors, c.get("author"), "author", label), c.get("role", "author"))
+        for c in record.get("credits", [])
+    ]
+    current = [
+        (credit.author_id, credit.role)
+        for credit in SourceAuthor.objects.filter(source=source).order_by("order", "pk")
+    ]
+    if [(a.pk, role) for a, role in credits] != current:
+        SourceAuthor.objects.filter(source=source).delete()
+        for order, (author, role) in enumerate(credits):
+            credit = SourceAuthor(source=source, author=author, role=role, order=order)
+            try:
+                credit.full_clean()
+            except ValidationError as error:
+                raise PackError(f"{label}, credit {order + 1}: {_describe(error)}") from None
+            credit.save()
+        outcome = "updated" if outcome == "unchanged" else outcome
+    report.count(outcome, "sources")
+
+    provenance_record = record.get("provenance")
+    if provenance_record:
+        _import_provenance(source, provenance_record, label, report)
+    return source
+
+
+def _import_provenance(source: Source, record: dict, label: str, report: ImportReport) -> None:
+    where = f"{label}, provenance"
+    try:
+        date = PartialDate.parse(str(record.get("date", "")))
+    except ValueError as error:
+        raise PackError(f"{where}: {error}") from None
+    values = _pick(record, PROVENANCE_FIELDS)
+    values.update(date_year=date.year, date_month=date.month, date_day=date.day)
+    values.setdefault("date_circa", date.circa)
+    values["date_circa"] = bool(values["date_circa"]) or date.circa
+    if isinstance(values.get("accessed"), str) and values["accessed"]:
+        try:
+            values["accessed"] = datetime.date.fromisoformat(values["accessed"])
+        except ValueError:
+            raise PackError(f"{where}: accessed must be a date like 2013-04-01.") from None
+    elif not values.get("accessed"):
+        values["accessed"] = None
+    provenance = Provenance.objects.filter(source=source).first() or Provenance(source=source)
+    report.count(_save(provenance, values, where), "provenance")
+
+
+def _import_interpretation(record, index, authors, sources, report) -> None:
+    where = f"interpretation number {index}"
+    historian = _lookup(authors, record.get("historian"), "author", where)
+    work = _lookup(sources, record.get("work"), "source", where)
+    position = record.get("position") or ""
+    interpretation = Interpretation.objects.filter(
+        historian=historian, work=work, position=position
+    ).first() or Interpretation(historian=historian, work=work, position=position)
+    values = _pick(record, INTERPRETATION_FIELDS)
+    outcome = _save(interpretation, values, f"{where} (“{position}”)")
+    report.count(outcome, "interpretations")

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from coexist import health, views
 
@@ -32,7 +31,11 @@ urlpatterns = [
     path("sources/", include("sources.urls")),
     path("-/alive/", health.alive, name="alive"),
     path("-/health/", health.health, name="health"),
+    # Uploaded source images, for signed-in users only. Django serves them itself so a
+    # school needs no second web server; a large site can let its proxy serve MEDIA_ROOT.
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$",
+        views.media,
+        name="media",
+    ),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -118,6 +118,11 @@ def short_note(src: CitationSource, locator: str = "") -> SafeString:
     return mark_safe(_add(_join([head, _locator(locator)]), "."))
 
 
+def title_html(title: str) -> SafeString:
+    """A title as set on a page: typographic quotes, a `*title within it*` in italics."""
+    return mark_safe(_styled(title, "roman"))
+
+
 def plain(html: str) -> str:
     """A citation as plain text, for CSV export and copying into plain-text fields."""
     return unescape(_TAGS.sub("", html))
@@ -888,7 +893,10 @@ def _interview_bib(src: CitationSource) -> str:
 
 
 def _modified(src: CitationSource) -> str:
-    return f"last modified {src.date.chicago()}" if src.date else ""
+    """A guessed date is no "last modified" date: CMOS 14.206 then relies on the access date."""
+    if not src.date or src.date.circa:
+        return ""
+    return f"last modified {src.date.chicago()}"
 
 
 def _website_note(src: CitationSource, loc: str) -> str:

@@ -321,6 +321,10 @@ class Source(models.Model):
             self.slug = _unique_slug(Source, self.title, self.pk)
 
     @property
+    def display_title(self) -> SafeString:
+        return citations.title_html(self.title)
+
+    @property
     def kind_label(self) -> str:
         return "Primary source" if self.is_primary else "Secondary source"
 

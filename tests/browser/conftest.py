@@ -1,3 +1,10 @@
+"""Browser tests run against a live server, so they use real transactions.
+
+They are marked `serialized_rollback=True`: flushing the database between transactional
+tests would otherwise also wipe what data migrations created (the Teachers group and
+its permissions), which every real instance has.
+"""
+
 from __future__ import annotations
 
 import pytest

@@ -965,3 +965,27 @@ def test_an_unknown_nature_is_refused():
 def test_authors_given_as_a_list_are_stored_as_a_tuple():
     source = CitationSource("book", authors=[KHRUSHCHEV])
     assert source.authors == (KHRUSHCHEV,)
+
+
+def test_a_website_with_only_an_approximate_date_is_cited_by_its_access_date():
+    src = CitationSource(
+        nature="website",
+        title="Khrushchev and Peaceful Co-existence",
+        authors=(Name("Clare", "John D."),),
+        container_title="John D. Clare's History Site",
+        date=PartialDate(2013, circa=True),
+        accessed=datetime.date(2013, 4, 1),
+    )
+    assert bibliography(src) == (
+        "Clare, John D. “Khrushchev and Peaceful Co-existence.” John D. Clare’s History Site. "
+        "Accessed April 1, 2013."
+    )
+    assert "last modified" not in note(src)
+
+
+def test_a_title_on_a_page_gets_typographic_quotes_and_italic_nested_titles():
+    from sources.citations import title_html
+
+    assert title_html('"Be Careful": Soviet Letters on *Pravda*\'s Line <b>') == (
+        "“Be Careful”: Soviet Letters on <i>Pravda</i>’s Line &lt;b&gt;"
+    )

@@ -2,8 +2,8 @@
 
 Every view and every admin queryset asks here; nothing re-implements a check inline.
 Sources are a shared library within an instance: every teacher may read and curate
-them. Students will reach a source only through a lesson assigned to one of their
-classes (added with lessons).
+them, and lessons likewise. Students will reach a source only through a lesson assigned
+to one of their classes (added with classes and assignments).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from coexist.models import User
+from lessons.models import Lesson
 from sources.models import Source
 
 
@@ -28,3 +29,10 @@ def visible_sources(user: User) -> QuerySet[Source]:
     if user.is_teacher and user.has_perm("sources.view_source"):
         return Source.objects.all()
     return Source.objects.none()
+
+
+def visible_lessons(user: User) -> QuerySet[Lesson]:
+    """Lessons are a shared library: every teacher sees all of them, drafts included."""
+    if user.is_active and user.is_teacher and user.has_perm("lessons.view_lesson"):
+        return Lesson.objects.all()
+    return Lesson.objects.none()

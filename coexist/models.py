@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
 
-TEACHERS_GROUP = "Teachers"
+from coexist.teacher_permissions import TEACHERS_GROUP
 
 
 class User(AbstractUser):

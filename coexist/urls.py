@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("sources/", include("sources.urls")),
+    path("lessons/", include("lessons.urls")),
     path("-/alive/", health.alive, name="alive"),
     path("-/health/", health.health, name="health"),
     # Uploaded source images, for signed-in users only. Django serves them itself so a

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-TEACHERS_GROUP = "Teachers"
+from coexist.teacher_permissions import TEACHERS_GROUP
 
 
 def create_group(apps, schema_editor):

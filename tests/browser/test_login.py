@@ -5,7 +5,10 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD, make_teacher
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_teacher_logs_in_through_the_browser(

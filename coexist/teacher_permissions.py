@@ -1,0 +1,35 @@
+"""Grant the Teachers group an app's model permissions from a data migration.
+
+Each app's migration says which of its models teachers curate; this module does the
+work with the migration's historical models, so it stays valid as the apps change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.management import create_permissions
+
+TEACHERS_GROUP = "Teachers"
+ACTIONS = ("add", "change", "delete", "view")
+
+
+def grant(apps, app_label: str, model_names: Iterable[str]) -> None:
+    app_config = apps.get_app_config(app_label)
+    # Permissions are normally created after all migrations; create this app's now.
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    teachers, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    codenames = [f"{action}_{model}" for model in model_names for action in ACTIONS]
+    teachers.permissions.add(
+        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
+
+
+def revoke(apps, app_label: str) -> None:
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.filter(name=TEACHERS_GROUP):
+        group.permissions.remove(*group.permissions.filter(content_type__app_label=app_label))

@@ -98,6 +98,9 @@ class CreditInline(admin.TabularInline):
     verbose_name = "author or other credit"
     verbose_name_plural = "authors and other credits (in citation order)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 class ProvenanceInline(admin.StackedInline):
     model = Provenance
@@ -126,6 +129,9 @@ class ProvenanceInline(admin.StackedInline):
         ),
         ("Shown to students", {"fields": ("note",)}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
 
 
 class InterpretationInline(admin.StackedInline):

@@ -439,7 +439,12 @@ class SourceAuthor(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} ({self.get_role_display().lower()})"
+        return f"{self.author} ({self.role_word})"
+
+    @property
+    def role_word(self) -> str:
+        """The role in one word, as shown after a name: “editor”, “interviewer”…"""
+        return "author" if self.role == AuthorRole.AUTHOR else str(self.role)
 
 
 class Provenance(models.Model):

@@ -120,25 +120,51 @@ class SourceResource(resources.ModelResource):
 
     # Import ------------------------------------------------------------------------------
 
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=True,
+        **kwargs,
+    ):
+        """All rows or none: an invalid row rolls back the valid ones too."""
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=rollback_on_validation_errors,
+            **kwargs,
+        )
+
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         errors: dict[str, list[str]] = {}
-        media_start = (row.get("media_start") or "").strip() if row.get("media_start") else ""
+        media_start = str(row.get("media_start") or "").strip()
         try:
             instance.media_start = parse_timestamp(str(media_start)) if media_start else None
         except ValueError as error:
             errors["media_start"] = [str(error)]
-        instance._pending_provenance = self._provenance_from_row(row, errors)
+        instance._pending_provenance = self._provenance_from_row(row, errors, instance)
+        # A column the file leaves out keeps what the library already has.
         instance._pending_names = {
-            column: parse_names(str(row.get(column) or "")) for column in ROLE_COLUMNS
+            column: parse_names(str(row.get(column) or ""))
+            for column in ROLE_COLUMNS
+            if column in row
         }
-        instance._pending_themes = [
-            name.strip() for name in str(row.get("themes") or "").split(";") if name.strip()
-        ]
+        instance._pending_themes = (
+            [name.strip() for name in str(row.get("themes") or "").split(";") if name.strip()]
+            if "themes" in row
+            else None
+        )
         if errors:
             raise ValidationError(errors)
 
-    def _provenance_from_row(self, row, errors) -> Provenance | None:
+    def _provenance_from_row(self, row, errors, instance) -> Provenance | None:
         raw_date = str(row.get("date") or "").strip()
         if not raw_date:
             errors["date"] = ["Every source needs a date: at least the year, e.g. 1959."]
@@ -148,15 +174,18 @@ class SourceResource(resources.ModelResource):
         except ValueError as error:
             errors["date"] = [str(error)]
             return None
-        provenance = Provenance(
-            date_year=date.year, date_month=date.month, date_day=date.day, date_circa=date.circa
-        )
+        existing = Provenance.objects.filter(source_id=instance.pk).first() if instance.pk else None
+        provenance = existing or Provenance()
+        provenance.date_year, provenance.date_month = date.year, date.month
+        provenance.date_day, provenance.date_circa = date.day, date.circa
         for name in PROVENANCE_FIELDS:
-            if name in ("date_circa", "accessed"):
+            if name in ("date_circa", "accessed") or name not in row:
                 continue
             value = row.get(name)
             setattr(provenance, name, "" if value is None else str(value).strip())
         accessed = str(row.get("accessed") or "").strip()
+        if "accessed" in row:
+            provenance.accessed = None
         if accessed:
             try:
                 provenance.accessed = datetime.date.fromisoformat(accessed[:10])
@@ -178,19 +207,36 @@ class SourceResource(resources.ModelResource):
             pending.source = instance
             pending.save()
         names = getattr(instance, "_pending_names", {})
+        kept = [
+            (credit.author, credit.role)
+            for credit in SourceAuthor.objects.filter(source=instance)
+            .select_related("author")
+            .order_by("order", "pk")
+        ]
         SourceAuthor.objects.filter(source=instance).delete()
         order = 0
         for column, role in ROLE_COLUMNS.items():
-            for kind, family, given in names.get(column, []):
+            if column not in names:
+                for author, kept_role in kept:
+                    if kept_role == role:
+                        SourceAuthor.objects.create(
+                            source=instance, author=author, role=role, order=order
+                        )
+                        order += 1
+                continue
+            for kind, family, given in names[column]:
                 author = Author.objects.filter(family_name=family, given_names=given).first()
                 if author is None:
                     author = Author(kind=kind, family_name=family, given_names=given)
-                    author.full_clean()
+                    # The slug is made from the name on save.
+                    author.full_clean(exclude=["slug"])
                     author.save()
                 SourceAuthor.objects.create(source=instance, author=author, role=role, order=order)
                 order += 1
+        if getattr(instance, "_pending_themes", None) is None:
+            return
         themes = []
-        for name in getattr(instance, "_pending_themes", []):
+        for name in instance._pending_themes:
             theme = Theme.objects.filter(name__iexact=name).first() or Theme.objects.create(
                 name=name
             )

@@ -6,7 +6,7 @@ from django.db import migrations
 
 from coexist import teacher_permissions
 
-CURATED_MODELS = ("framework", "prompt", "lesson", "lessonsource", "glossaryterm", "fact")
+CURATED_MODELS = teacher_permissions.TEACHER_MODELS["lessons"]
 
 
 def grant(apps, schema_editor):

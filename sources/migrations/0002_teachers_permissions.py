@@ -6,7 +6,7 @@ from django.db import migrations
 
 from coexist import teacher_permissions
 
-CURATED_MODELS = ("author", "theme", "source", "sourceauthor", "provenance", "interpretation")
+CURATED_MODELS = teacher_permissions.TEACHER_MODELS["sources"]
 
 
 def grant(apps, schema_editor):

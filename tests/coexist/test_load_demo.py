@@ -46,3 +46,26 @@ def test_the_demo_loader_runs_with_debug_off_when_forced(db, settings):
 
 def test_no_migration_creates_demo_accounts(db):
     assert not User.objects.exists()
+
+
+def test_the_teachers_group_has_exactly_the_curating_permissions(db):
+    from django.contrib.auth.models import Group
+
+    teachers = Group.objects.get(name="Teachers")
+    codenames = set(teachers.permissions.values_list("content_type__app_label", "codename"))
+    assert ("sources", "change_source") in codenames
+    assert ("lessons", "add_lesson") in codenames
+    assert {app for app, _ in codenames} == {"sources", "lessons"}
+    assert not any("historical" in codename for _, codename in codenames)
+    assert len(codenames) == 48
+
+
+def test_the_demo_loader_repairs_a_teachers_group_that_lost_its_permissions(db, settings):
+    from django.contrib.auth.models import Group
+
+    settings.DEBUG = True
+    Group.objects.get(name="Teachers").permissions.clear()
+    call_command("load_demo")
+    teacher = User.objects.get(username="teacher")
+    assert teacher.has_perm("sources.change_source")
+    assert Group.objects.get(name="Teachers").permissions.count() == 48

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from coexist.models import TEACHERS_GROUP
+from coexist.teacher_permissions import ensure_teachers_group
 from sources.packs import PackError, import_library
 
 DEMO_PASSWORD = "coexist-demo"
@@ -58,7 +57,7 @@ class Command(BaseCommand):
 def load_demo_accounts() -> list[str]:
     """Create missing demo users; never reset an existing one's password or data."""
     User = get_user_model()
-    teachers, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    teachers = ensure_teachers_group()
     created: list[str] = []
     teacher, was_created = User.objects.get_or_create(
         username=DEMO_TEACHER,

@@ -26,7 +26,7 @@ from sources.models import (
     format_timestamp,
     parse_timestamp,
 )
-from sources.packs import PROVENANCE_FIELDS
+from sources.packs import PROVENANCE_FIELDS, SOURCE_FIELDS
 
 ROLE_COLUMNS = {
     "authors": AuthorRole.AUTHOR,
@@ -63,24 +63,7 @@ class SourceResource(resources.ModelResource):
     class Meta:
         model = Source
         import_id_fields = ("slug",)
-        fields = (
-            "slug",
-            "title",
-            "untitled",
-            "nature",
-            "is_primary",
-            "summary",
-            "text",
-            "image_alt",
-            "media_url",
-            "media_start",
-            "authors",
-            "editors",
-            "interviewer",
-            "recipient",
-            "themes",
-            "date",
-        )
+        fields = ("slug", *SOURCE_FIELDS, *ROLE_COLUMNS, "themes", "date")
         export_order = ("slug", "title", "untitled", "nature", "is_primary", "authors")
         clean_model_instances = True
         # Provenance and credits live in other tables, so "unchanged" cannot be judged from

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin
 from django.db.models import Count
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource, Prompt
+from lessons.packs import export_lessons
 
 
 class PromptInline(admin.StackedInline):
@@ -76,6 +80,7 @@ class LessonAdmin(admin.ModelAdmin):
         "preview_link",
     )
     inlines = (LessonSourceInline, GlossaryInline, FactInline)
+    actions = ("download_pack",)
 
     def get_queryset(self, request):
         return (
@@ -106,3 +111,14 @@ class LessonAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.assign_labels()
+
+    @admin.action(description="Download the selected lessons as a lesson pack")
+    def download_pack(self, request, queryset):
+        pack = export_lessons(queryset)
+        response = HttpResponse(
+            json.dumps(pack, ensure_ascii=False, indent=2, default=str),
+            content_type="application/json; charset=utf-8",
+        )
+        name = queryset.first().slug if queryset.count() == 1 else "lessons"
+        response["Content-Disposition"] = f'attachment; filename="{name}-pack.json"'
+        return response

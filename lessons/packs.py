@@ -1,0 +1,239 @@
+"""Lesson packs: lessons with everything they need, as one JSON file.
+
+A lesson pack is a source-library pack (see `sources.packs`) plus the frameworks and
+lessons that use it, all named by natural keys (slugs), so importing the same pack twice
+changes nothing and a pack exported from one school imports whole into another. One bad
+record rolls back the whole import with a message naming it.
+
+Frameworks already on the instance are left as they are: a school that adapted OPVL
+keeps its version; a pack only adds frameworks the instance lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource, Prompt
+from sources.models import Interpretation, Source
+from sources.packs import (
+    ImportReport,
+    PackError,
+    export_library,
+    import_library,
+)
+
+LESSON_FIELDS = ("title", "research_question", "starter", "introduction", "published")
+FRAMEWORK_FIELDS = ("name", "short_name", "description", "judgement_prompt")
+PROMPT_FIELDS = ("key", "label", "guiding_questions", "sentence_starters", "required")
+LESSON_SOURCE_FIELDS = ("label", "section", "caption", "model_rating", "model_notes")
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+def export_lessons(lessons: Iterable[Lesson]) -> dict:
+    lessons = list(
+        Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons])
+        .select_related("framework")
+        .prefetch_related(
+            "framework__prompts",
+            "glossary",
+            "facts",
+            "lesson_sources__source",
+            "interpretations__historian",
+            "interpretations__work",
+        )
+        .order_by("slug")
+    )
+    sources: dict[int, Source] = {}
+    frameworks: dict[str, Framework] = {}
+    for lesson in lessons:
+        frameworks[lesson.framework.slug] = lesson.framework
+        for lesson_source in lesson.lesson_sources.all():
+            sources[lesson_source.source_id] = lesson_source.source
+        for interpretation in lesson.interpretations.all():
+            sources[interpretation.work_id] = interpretation.work
+    pack = export_library(sources.values())
+    pack["frameworks"] = [_framework_record(f) for _, f in sorted(frameworks.items())]
+    pack["lessons"] = [_lesson_record(lesson) for lesson in lessons]
+    return pack
+
+
+def _framework_record(framework: Framework) -> dict:
+    return {
+        "slug": framework.slug,
+        **{name: getattr(framework, name) for name in FRAMEWORK_FIELDS},
+        "prompts": [
+            {name: getattr(prompt, name) for name in PROMPT_FIELDS}
+            for prompt in framework.prompts.all()
+        ],
+    }
+
+
+def _lesson_record(lesson: Lesson) -> dict:
+    return {
+        "slug": lesson.slug,
+        **{name: getattr(lesson, name) for name in LESSON_FIELDS},
+        "framework": lesson.framework.slug,
+        "sources": [
+            {"source": ls.source.slug, **{name: getattr(ls, name) for name in LESSON_SOURCE_FIELDS}}
+            for ls in lesson.lesson_sources.all()
+        ],
+        "glossary": [{"term": t.term, "definition": t.definition} for t in lesson.glossary.all()],
+        "facts": [{"text": fact.text} for fact in lesson.facts.all()],
+        "interpretations": [
+            {"historian": i.historian.slug, "work": i.work.slug, "position": i.position}
+            for i in sorted(lesson.interpretations.all(), key=lambda i: (i.work.slug, i.position))
+        ],
+    }
+
+
+# Import ---------------------------------------------------------------------------------
+
+
+def import_lessons(data: object) -> ImportReport:
+    """Import the pack's library, frameworks and lessons, all or nothing."""
+    with transaction.atomic():
+        report = import_library(data)
+        for index, record in enumerate(_list(data, "frameworks"), 1):
+            _import_framework(record, index, report)
+        for index, record in enumerate(_list(data, "lessons"), 1):
+            _import_lesson(record, index, report)
+    return report
+
+
+def _list(data: dict, key: str) -> list[dict]:
+    records = data.get(key, [])
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise PackError(f"“{key}” must be a list of records.")
+    return records
+
+
+def _check(instance, label: str, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        messages = "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items()
+        )
+        raise PackError(f"{label}: {messages}") from None
+
+
+def _import_framework(record: dict, index: int, report: ImportReport) -> None:
+    slug = record.get("slug")
+    label = f"framework “{slug or index}”"
+    if not slug:
+        raise PackError(f"framework number {index} has no slug.")
+    if Framework.objects.filter(slug=slug).exists():
+        report.count("unchanged", "frameworks")
+        return
+    framework = Framework(slug=slug, **{n: record.get(n, "") for n in FRAMEWORK_FIELDS})
+    _check(framework, label)
+    framework.save()
+    for order, prompt_record in enumerate(record.get("prompts", [])):
+        values = {n: prompt_record[n] for n in PROMPT_FIELDS if n in prompt_record}
+        prompt = Prompt(framework=framework, order=order, **values)
+        _check(prompt, f"{label}, prompt {order + 1}")
+        prompt.save()
+    report.count("created", "frameworks")
+
+
+def _import_lesson(record: dict, index: int, report: ImportReport) -> None:
+    slug = record.get("slug")
+    if not isinstance(slug, str) or not slug:
+        raise PackError(f"lesson number {index} has no slug.")
+    label = f"lesson “{slug}”"
+    framework = Framework.objects.filter(slug=record.get("framework")).first()
+    if framework is None:
+        raise PackError(f"{label}: no framework “{record.get('framework')}” in the pack or here.")
+    lesson = Lesson.objects.filter(slug=slug).first()
+    outcome = "created" if lesson is None else "unchanged"
+    lesson = lesson or Lesson(slug=slug)
+    values = {n: record[n] for n in LESSON_FIELDS if n in record}
+    values["framework_id"] = framework.pk
+    for name, value in values.items():
+        if getattr(lesson, name) != value:
+            setattr(lesson, name, value)
+            outcome = "updated" if outcome == "unchanged" else outcome
+    if outcome != "unchanged":
+        _check(lesson, label)
+        lesson.save()
+
+    changed = _replace_children(lesson, record, label)
+    interpretations = [_interpretation(i, label) for i in record.get("interpretations", [])]
+    if {i.pk for i in interpretations} != set(lesson.interpretations.values_list("pk", flat=True)):
+        lesson.interpretations.set(interpretations)
+        changed = True
+    if changed and outcome == "unchanged":
+        outcome = "updated"
+    report.count(outcome, "lessons")
+
+
+def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
+    """Replace sources, glossary and facts when the pack's differ; True if anything did."""
+    wanted_sources = []
+    for item in record.get("sources", []):
+        source = Source.objects.filter(slug=item.get("source")).first()
+        if source is None:
+            raise PackError(f"{label}: no source “{item.get('source')}” in the pack or here.")
+        values = {n: item.get(n) or "" for n in LESSON_SOURCE_FIELDS}
+        values["model_rating"] = item.get("model_rating")
+        wanted_sources.append((source.pk, values))
+    current_sources = [
+        (ls.source_id, {n: getattr(ls, n) for n in LESSON_SOURCE_FIELDS})
+        for ls in lesson.lesson_sources.order_by("order", "pk")
+    ]
+    wanted_terms = [(t.get("term", ""), t.get("definition", "")) for t in _list(record, "glossary")]
+    wanted_facts = [fact.get("text", "") for fact in _list(record, "facts")]
+
+    changed = False
+    if not _same_sources(wanted_sources, current_sources):
+        lesson.lesson_sources.all().delete()
+        for order, (source_id, values) in enumerate(wanted_sources):
+            lesson_source = LessonSource(lesson=lesson, source_id=source_id, order=order, **values)
+            _check(lesson_source, f"{label}, source {order + 1}")
+            lesson_source.save()
+        lesson.assign_labels()
+        changed = True
+    if wanted_terms != list(lesson.glossary.values_list("term", "definition")):
+        lesson.glossary.all().delete()
+        for order, (term, definition) in enumerate(wanted_terms):
+            item = GlossaryTerm(lesson=lesson, term=term, definition=definition, order=order)
+            _check(item, f"{label}, glossary term “{term}”")
+            item.save()
+        changed = True
+    if wanted_facts != list(lesson.facts.values_list("text", flat=True)):
+        lesson.facts.all().delete()
+        for order, text in enumerate(wanted_facts):
+            fact = Fact(lesson=lesson, text=text, order=order)
+            _check(fact, f"{label}, fact {order + 1}")
+            fact.save()
+        changed = True
+    return changed
+
+
+def _same_sources(wanted: list, current: list) -> bool:
+    """Equal, where a blank label in the pack matches whatever letter was assigned."""
+    if [source_id for source_id, _ in wanted] != [source_id for source_id, _ in current]:
+        return False
+    for (_, want), (_, have) in zip(wanted, current, strict=True):
+        if {**want, "label": want["label"] or have["label"]} != have:
+            return False
+    return True
+
+
+def _interpretation(item: dict, label: str) -> Interpretation:
+    found = Interpretation.objects.filter(
+        historian__slug=item.get("historian"),
+        work__slug=item.get("work"),
+        position=item.get("position"),
+    ).first()
+    if found is None:
+        raise PackError(
+            f"{label}: no interpretation “{item.get('position')}” by “{item.get('historian')}” "
+            "in the pack or here."
+        )
+    return found

@@ -15,12 +15,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from coexist.teacher_permissions import ensure_teachers_group
-from sources.packs import PackError, import_library
+from lessons.packs import import_lessons
+from sources.packs import PackError
 
 DEMO_PASSWORD = "coexist-demo"
 DEMO_TEACHER = "teacher"
 DEMO_STUDENTS = tuple(f"student{number}" for number in range(1, 7))
-DEMO_PACKS = (Path(settings.BASE_DIR) / "fixtures" / "khrushchev-sources.json",)
+DEMO_PACKS = tuple(
+    Path(settings.BASE_DIR) / "fixtures" / name
+    for name in ("khrushchev-sources.json", "khrushchev-lessons.json")
+)
 
 
 class Command(BaseCommand):
@@ -44,7 +48,7 @@ class Command(BaseCommand):
             created = load_demo_accounts()
             for pack in DEMO_PACKS:
                 try:
-                    report = import_library(json.loads(pack.read_text(encoding="utf-8")))
+                    report = import_lessons(json.loads(pack.read_text(encoding="utf-8")))
                 except (OSError, ValueError, PackError) as error:
                     raise CommandError(f"Could not load {pack.name}: {error}") from None
                 self.stdout.write(f"{pack.name}: {report.summary()}.")

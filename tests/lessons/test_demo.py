@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from lessons.models import Lesson
+from lessons.packs import export_lessons, import_lessons
+from sources.models import Author, Interpretation, Source
+
+pytestmark = pytest.mark.django_db
+
+REVISION = "khrushchev-and-peaceful-coexistence"
+INVESTIGATION = "investigation-soviet-perceptions-of-peaceful-coexistence"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def _outline(lesson: Lesson) -> dict:
+    return {
+        "framework": lesson.framework.slug,
+        "question": lesson.research_question,
+        "sources": [
+            (ls.label, ls.section, ls.source.slug)
+            for ls in lesson.lesson_sources.select_related("source")
+        ],
+        "glossary": list(lesson.glossary.values_list("term", flat=True)),
+        "facts": lesson.facts.count(),
+        "interpretations": sorted(lesson.interpretations.values_list("position", flat=True)),
+    }
+
+
+def test_the_revision_lesson_has_sources_a_to_g_with_the_gcse_framework(demo):
+    outline = _outline(Lesson.objects.get(slug=REVISION))
+    assert outline["framework"] == "gcse-nop"
+    assert [label for label, _, _ in outline["sources"]] == list("ABCDEFG")
+    assert outline["sources"][3][2] == "soviet-cartoon-snowman-cold-war"
+    assert outline["glossary"] == [
+        "summit",
+        "destalinisation",
+        "co-existence",
+        "capitalism",
+        "economic aid",
+    ]
+    assert outline["facts"] == 3
+
+
+def test_the_investigation_has_eleven_sources_in_four_sections_with_opvl(demo):
+    outline = _outline(Lesson.objects.get(slug=INVESTIGATION))
+    assert outline["framework"] == "opvl"
+    assert outline["question"].startswith("To what extent did Khrushchev's foreign policy")
+    assert len(outline["sources"]) == 11
+    sections = list(dict.fromkeys(section for _, section, _ in outline["sources"]))
+    assert sections == ["Introductory", "Primary", "Print", "Media and background"]
+
+
+def test_the_demo_lessons_export_and_import_whole_into_an_empty_instance(demo):
+    lessons = list(Lesson.objects.order_by("slug"))
+    before = [_outline(lesson) for lesson in lessons]
+    pack = json.loads(json.dumps(export_lessons(lessons), default=str))
+    Lesson.objects.all().delete()
+    Interpretation.objects.all().delete()
+    Source.objects.all().delete()
+    Author.objects.all().delete()
+    import_lessons(pack)
+    assert [_outline(lesson) for lesson in Lesson.objects.order_by("slug")] == before
+    assert Source.objects.count() == 18

@@ -7,7 +7,7 @@ from tests.factories import PASSWORD, make_teacher
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -15,20 +15,12 @@ from lessons.models import Lesson
 from sources.models import Source
 
 
-def can_curate_library(user: User) -> bool:
-    return user.is_authenticated and user.is_teacher and user.has_perm("sources.change_source")
-
-
-def can_view_source(user: User, source: Source) -> bool:
-    return visible_sources(user).filter(pk=source.pk).exists() if source.pk else False
+def can_browse_library(user: User) -> bool:
+    return user.is_active and user.is_teacher and user.has_perm("sources.view_source")
 
 
 def visible_sources(user: User) -> QuerySet[Source]:
-    if not user.is_authenticated or not user.is_active:
-        return Source.objects.none()
-    if user.is_teacher and user.has_perm("sources.view_source"):
-        return Source.objects.all()
-    return Source.objects.none()
+    return Source.objects.all() if can_browse_library(user) else Source.objects.none()
 
 
 def visible_lessons(user: User) -> QuerySet[Lesson]:

@@ -143,8 +143,6 @@ class Author(models.Model):
                     "“family name or organisation”."
                 }
             )
-        if not self.slug:
-            self.slug = _unique_slug(Author, self.name, self.pk)
 
 
 class Theme(models.Model):
@@ -317,8 +315,6 @@ class Source(models.Model):
             errors["media_start"] = "A start time needs a video or audio link."
         if errors:
             raise ValidationError(errors)
-        if not self.slug:
-            self.slug = _unique_slug(Source, self.title, self.pk)
 
     @property
     def display_title(self) -> SafeString:

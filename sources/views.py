@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from coexist.access import visible_sources
+from coexist.access import can_browse_library, visible_sources
 from sources.models import Interpretation, Nature, Source
 
 
@@ -42,7 +42,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_teacher:
+    if not can_browse_library(request.user):
         raise PermissionDenied("The source library is for teachers.")
     sources = visible_sources(request.user).with_citation_data()
     nature = request.GET.get("nature", "")

@@ -37,7 +37,7 @@ run: $(VENV)/.installed
 	echo && \
 	echo "Coexist is starting on http://127.0.0.1:$(PORT)/" && \
 	echo "  teacher:  teacher / coexist-demo   (admin at http://127.0.0.1:$(PORT)/admin/)" && \
-	echo "  students: student1 ... student6 / coexist-demo" && \
+	echo "  students: student1 ... student6 / coexist-demo   (new students: http://127.0.0.1:$(PORT)/join/ with the code above)" && \
 	echo "  health:   http://127.0.0.1:$(PORT)/-/health/" && \
 	echo && \
 	exec $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)

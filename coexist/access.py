@@ -1,9 +1,14 @@
 """The one place that answers "may this user see or change this object?".
 
 Every view and every admin queryset asks here; nothing re-implements a check inline.
-Sources are a shared library within an instance: every teacher may read and curate
-them, and lessons likewise. Students will reach a source only through a lesson assigned
-to one of their classes (added with classes and assignments).
+
+- Sources, frameworks and lessons are a shared library within an instance: every
+  teacher may read and curate them.
+- Classes are private to their teachers: a teacher sees and changes only the classes
+  they teach, with those classes' enrolments, assignments and students' work. An
+  administrator (superuser) sees every class, as a school's IT person must.
+- Students see the classes they joined and the assignments set for them, never
+  another student's work.
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from coexist.models import User
-from lessons.models import Lesson
+from lessons.models import Assignment, Classroom, Enrolment, Lesson
 from sources.models import Source
 
 
+def is_teacher(user: User) -> bool:
+    return user.is_authenticated and user.is_teacher
+
+
 def can_browse_library(user: User) -> bool:
-    return user.is_active and user.is_teacher and user.has_perm("sources.view_source")
+    return is_teacher(user) and user.has_perm("sources.view_source")
 
 
 def visible_sources(user: User) -> QuerySet[Source]:
@@ -25,6 +34,62 @@ def visible_sources(user: User) -> QuerySet[Source]:
 
 def visible_lessons(user: User) -> QuerySet[Lesson]:
     """Lessons are a shared library: every teacher sees all of them, drafts included."""
-    if user.is_active and user.is_teacher and user.has_perm("lessons.view_lesson"):
+    if is_teacher(user) and user.has_perm("lessons.view_lesson"):
         return Lesson.objects.all()
     return Lesson.objects.none()
+
+
+def assignable_lessons(user: User) -> QuerySet[Lesson]:
+    """Only published lessons reach students."""
+    return visible_lessons(user).published()
+
+
+# --- Classes ---------------------------------------------------------------------------
+
+
+def classes_taught(user: User) -> QuerySet[Classroom]:
+    """The classes a teacher manages (archived ones included; filter with .current())."""
+    if not is_teacher(user):
+        return Classroom.objects.none()
+    if user.is_superuser:
+        return Classroom.objects.all()
+    return Classroom.objects.taught_by(user)
+
+
+def enrolments_taught(user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(classroom__in=classes_taught(user))
+
+
+def assignments_taught(user: User) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(classroom__in=classes_taught(user))
+
+
+def can_join_classes(user: User) -> bool:
+    """Anyone signed in who is not staff joins as a student; teachers do not enrol."""
+    return user.is_authenticated and user.is_active and not user.is_staff
+
+
+def classes_joined(user: User) -> QuerySet[Classroom]:
+    if not can_join_classes(user):
+        return Classroom.objects.none()
+    return Classroom.objects.filter(enrolments__student=user)
+
+
+def assignments_for_student(user: User) -> QuerySet[Assignment]:
+    """What a student is set: assignments of current classes they belong to."""
+    if not can_join_classes(user):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(classroom__enrolments__student=user, classroom__archived=False)
+
+
+def students_taught(user: User) -> QuerySet[User]:
+    """Students in the teacher's classes: whose passwords the teacher may reset.
+
+    Staff accounts are never included, even if one was enrolled by mistake: a teacher
+    must not be able to take over a colleague's or an administrator's account.
+    """
+    return (
+        User.objects.filter(enrolments__classroom__in=classes_taught(user), is_staff=False)
+        .exclude(is_superuser=True)
+        .distinct()
+    )

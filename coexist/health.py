@@ -8,7 +8,7 @@ so a deploy that forgot `migrate` is reported instead of failing on the first pa
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,9 +21,18 @@ def alive(request: HttpRequest) -> HttpResponse:
 
 
 def _unapplied_migrations() -> list[str]:
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    """Every migration the code has and the database lacks, in the order migrate runs them.
+
+    Asking migrate's plan for the leaf nodes is not enough: it skips a gap below an
+    applied leaf (a migration recorded out of order, or its record deleted).
+    """
+    loader = MigrationLoader(connection)
+    applied = loader.applied_migrations
+    order = [
+        node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf)
+    ]
+    missing = dict.fromkeys(node for node in order if node not in applied)
+    return [f"{app_label}.{name}" for app_label, name in missing]
 
 
 @never_cache

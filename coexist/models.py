@@ -21,6 +21,12 @@ class User(AbstractUser):
         "Falls back to the first name, then the username.",
     )
 
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set when a teacher hands out a one-time password; the person chooses "
+        "their own at their next login.",
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 

@@ -16,7 +16,18 @@ ACTIONS = ("add", "change", "delete", "view")
 # deliberately absent.
 TEACHER_MODELS = {
     "sources": ("author", "theme", "source", "sourceauthor", "provenance", "interpretation"),
-    "lessons": ("framework", "prompt", "lesson", "lessonsource", "glossaryterm", "fact"),
+    "lessons": (
+        "framework",
+        "prompt",
+        "lesson",
+        "lessonsource",
+        "glossaryterm",
+        "fact",
+        # The admin scopes these to the teacher's own classes (coexist.access).
+        "classroom",
+        "enrolment",
+        "assignment",
+    ),
 }
 
 

@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("sources/", include("sources.urls")),
-    path("lessons/", include("lessons.urls")),
+    path("", include("lessons.urls")),
     path("-/alive/", health.alive, name="alive"),
     path("-/health/", health.health, name="health"),
     # Uploaded source images, for signed-in users only. Django serves them itself so a

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from coexist import access
+from lessons.views import student_classes, teacher_classes
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The visitor's welcome, a teacher's classes, or a student's classes and lessons."""
+    context = {}
+    if access.is_teacher(request.user):
+        context["classes"] = teacher_classes(request.user)
+    elif access.can_join_classes(request.user):
+        context["classes"] = student_classes(request.user)
+    return render(request, "home.html", context)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -23,3 +33,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def media(request: HttpRequest, path: str) -> HttpResponse:
     """Uploaded images, for signed-in users; `serve` refuses paths outside MEDIA_ROOT."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own page, which also retires a one-time password from a teacher's slip."""
+
+    def form_valid(self, form):
+        form.user.must_change_password = False
+        return super().form_valid(form)

@@ -3,12 +3,25 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource, Prompt
+from coexist import access
+from coexist.models import User
+from coexist.teacher_permissions import TEACHERS_GROUP
+from lessons.models import (
+    Assignment,
+    Classroom,
+    Enrolment,
+    Fact,
+    Framework,
+    GlossaryTerm,
+    Lesson,
+    LessonSource,
+    Prompt,
+)
 from lessons.packs import export_lessons
 
 
@@ -122,3 +135,131 @@ class LessonAdmin(admin.ModelAdmin):
         name = queryset.first().slug if queryset.count() == 1 else "lessons"
         response["Content-Disposition"] = f'attachment; filename="{name}-pack.json"'
         return response
+
+
+# --- Classes ---------------------------------------------------------------------------
+
+
+class EnrolmentInline(admin.TabularInline):
+    """Who is in the class. Students arrive by code or roster; here they can only leave."""
+
+    model = Enrolment
+    fields = ("student", "student_username", "route", "joined_at")
+    readonly_fields = ("student", "student_username", "route", "joined_at")
+    extra = 0
+    can_delete = True
+    verbose_name_plural = "students (remove a student with the delete box)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return access.enrolments_taught(request.user).select_related("student")
+
+    @admin.display(description="Username")
+    def student_username(self, enrolment: Enrolment) -> str:
+        return enrolment.student.username
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ("lesson", "opens_at", "due_at", "late_work_accepted")
+    extra = 0
+    verbose_name_plural = "lessons set for this class"
+
+    def get_queryset(self, request):
+        return access.assignments_taught(request.user).select_related("lesson")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lesson":
+            kwargs["queryset"] = access.assignable_lessons(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "joining_open", "student_count", "archived", "class_page")
+    list_filter = ("archived", "joining_open")
+    search_fields = ("name",)
+    fields = ("name", "teachers", "joining_open", "archived", "code", "class_page")
+    readonly_fields = ("code", "class_page")
+    filter_horizontal = ("teachers",)
+    inlines = (AssignmentInline, EnrolmentInline)
+    actions = ("rotate_codes", "close_joining", "open_joining")
+
+    def get_queryset(self, request):
+        return access.classes_taught(request.user).annotate(student_total=Count("enrolments"))
+
+    def get_changeform_initial_data(self, request):
+        return {"teachers": [request.user.pk], **super().get_changeform_initial_data(request)}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teachers":
+            kwargs["queryset"] = teacher_accounts()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            # A teacher who removed themselves would lose the class at once.
+            form.instance.teachers.add(request.user)
+
+    @admin.display(description="Join code")
+    def code(self, classroom: Classroom) -> str:
+        return classroom.display_code if classroom.pk else "Made when you save."
+
+    @admin.display(description="Students", ordering="student_total")
+    def student_count(self, classroom: Classroom) -> int:
+        return classroom.student_total
+
+    @admin.display(description="Class page")
+    def class_page(self, classroom: Classroom) -> str:
+        if not classroom.pk:
+            return "Save the class to open its page."
+        return format_html(
+            '<a href="{}">Codes, roster and passwords</a>', classroom.get_absolute_url()
+        )
+
+    @admin.action(description="Give the selected classes new join codes")
+    def rotate_codes(self, request, queryset):
+        for classroom in queryset:
+            classroom.rotate_join_code()
+        self.message_user(
+            request, f"New codes for {queryset.count()} classes; the old ones no longer work."
+        )
+
+    @admin.action(description="Close joining for the selected classes")
+    def close_joining(self, request, queryset):
+        queryset.update(joining_open=False)
+
+    @admin.action(description="Open joining for the selected classes")
+    def open_joining(self, request, queryset):
+        queryset.update(joining_open=True)
+
+
+def teacher_accounts():
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("lesson", "classroom", "opens_at", "due_at", "late_work_accepted")
+    list_filter = ("late_work_accepted",)
+    list_select_related = ("lesson", "classroom")
+    search_fields = ("lesson__title", "classroom__name")
+    fields = ("classroom", "lesson", "opens_at", "due_at", "late_work_accepted")
+
+    def get_queryset(self, request):
+        return access.assignments_taught(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "classroom":
+            kwargs["queryset"] = access.classes_taught(request.user).current()
+        elif db_field.name == "lesson":
+            kwargs["queryset"] = access.assignable_lessons(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

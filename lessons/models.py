@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import string
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from sources.models import Interpretation, Source
 
@@ -256,3 +258,379 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+# --- Classes, enrolments and assignments ---------------------------------------------
+
+# Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L): 31**8 is about
+# 8.5e11 codes, so guessing one is hopeless at the rate `/join/` allows.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(typed: str) -> str:
+    """What a student typed, as stored: capitals, without spaces or hyphens."""
+    return "".join(typed.split()).replace("-", "").upper()
+
+
+def format_join_code(code: str) -> str:
+    """ABCD-2345: two halves are easier to read aloud and copy from a board."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}" if code else ""
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def current(self) -> ClassroomQuerySet:
+        return self.filter(archived=False)
+
+    def taught_by(self, user) -> ClassroomQuerySet:
+        return self.filter(teachers=user)
+
+
+class Classroom(models.Model):
+    """A teaching group. Students join with its code; its teachers see their work."""
+
+    name = models.CharField(max_length=120, help_text="e.g. “10H History” or “IB HL, Year 2”.")
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="classes_taught",
+        help_text="Everyone who teaches this class sees and marks its work.",
+    )
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Enrolment",
+        related_name="classes_joined",
+        blank=True,
+    )
+    join_code = models.CharField(
+        max_length=JOIN_CODE_LENGTH,
+        unique=True,
+        default=new_join_code,
+        editable=False,
+        help_text="What students type at /join/. Rotate it if it leaks.",
+    )
+    joining_open = models.BooleanField(
+        "students may join with the code",
+        default=True,
+        help_text="Close joining once everyone is in; the code then stops working.",
+    )
+    archived = models.BooleanField(
+        default=False, help_text="Archived classes leave everyone's home page; nothing is deleted."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["archived", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:class", args=[self.pk])
+
+    @property
+    def display_code(self) -> str:
+        return format_join_code(self.join_code)
+
+    @property
+    def accepts_joiners(self) -> bool:
+        return self.joining_open and not self.archived
+
+    def rotate_join_code(self) -> str:
+        """Give the class a fresh code; the old one stops working at once."""
+        while True:
+            code = new_join_code()
+            if not Classroom.objects.filter(join_code=code).exists():
+                break
+        self.join_code = code
+        self.save(update_fields=["join_code"])
+        return code
+
+
+class Enrolment(models.Model):
+    class Route(models.TextChoices):
+        CODE = "code", "Joined with the class code"
+        ROSTER = "roster", "Added from a roster"
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrolments")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    route = models.CharField(max_length=10, choices=Route, default=Route.CODE, editable=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["classroom", "student__last_name", "student__first_name", "student__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "student"], name="unique_enrolment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.classroom}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self) -> AssignmentQuerySet:
+        return self.filter(classroom__archived=False)
+
+
+class Assignment(models.Model):
+    """A lesson set for a class, with when it opens, when it is due and the late policy."""
+
+    class State(models.TextChoices):
+        NOT_OPEN = "not_open", "Not open yet"
+        OPEN = "open", "Open"
+        LATE = "late", "Past due, late work accepted"
+        CLOSED = "closed", "Closed"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="assignments")
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    opens_at = models.DateTimeField(
+        "opens", default=timezone.now, help_text="Students can start work from this moment."
+    )
+    due_at = models.DateTimeField(
+        "due", null=True, blank=True, help_text="Leave empty: no deadline."
+    )
+    late_work_accepted = models.BooleanField(
+        default=True, help_text="Students may still save and submit after the due date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["classroom", "due_at", "opens_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "classroom"], name="unique_assignment"),
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True) | Q(due_at__gt=models.F("opens_at")),
+                name="due_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} for {self.classroom}"
+
+    def clean(self) -> None:
+        if self.due_at and self.opens_at and self.due_at <= self.opens_at:
+            raise ValidationError({"due_at": "The due date must come after the opening date."})
+        if self.lesson_id and not self.lesson.published:
+            raise ValidationError(
+                {"lesson": "Publish this lesson before assigning it: students would see a draft."}
+            )
+
+    def state(self, now=None) -> Assignment.State:
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return self.State.NOT_OPEN
+        if self.due_at is None or now <= self.due_at:
+            return self.State.OPEN
+        return self.State.LATE if self.late_work_accepted else self.State.CLOSED
+
+    @property
+    def current_state(self) -> Assignment.State:
+        return self.state()
+
+    def accepts_work(self, now=None) -> bool:
+        return self.state(now) in (self.State.OPEN, self.State.LATE)
+
+
+# --- Students' work ----------------------------------------------------------------------
+
+
+class SourceAnnotation(models.Model):
+    """One student's analysis of one source in one assignment.
+
+    `version` goes up with every save, so a tab holding an older copy is caught instead
+    of silently overwriting newer work.
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    assignment = models.ForeignKey(
+        "Assignment", on_delete=models.CASCADE, related_name="annotations"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    lesson_source = models.ForeignKey(
+        LessonSource, on_delete=models.CASCADE, related_name="annotations"
+    )
+    responses = models.JSONField(
+        default=dict, blank=True, help_text="The student's answer to each framework prompt, by key."
+    )
+    rating = models.PositiveSmallIntegerField(
+        "reliability rating",
+        choices=Rating,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_reason = models.TextField("why this rating", blank=True, max_length=3000)
+    status = models.CharField(max_length=12, choices=Status, default=Status.IN_PROGRESS)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assignment", "student", "lesson_source__order", "lesson_source__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student", "lesson_source"], name="one_annotation_per_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} on {self.lesson_source}"
+
+
+class Highlight(models.Model):
+    """A passage the student marked, anchored by its quoted text as well as offsets."""
+
+    class Tag(models.TextChoices):
+        EVIDENCE = "evidence", "Evidence"
+        CLAIM = "claim", "Claim"
+        BIAS = "bias", "Bias"
+        TONE = "tone", "Tone"
+        CONTEXT = "context", "Context"
+        QUESTION = "question", "Question"
+
+    annotation = models.ForeignKey(
+        SourceAnnotation, on_delete=models.CASCADE, related_name="highlights"
+    )
+    quote = models.TextField(max_length=2000)
+    start = models.PositiveIntegerField(help_text="Offset of the quote in the source's plain text.")
+    end = models.PositiveIntegerField()
+    note = models.TextField(blank=True, max_length=1000)
+    tag = models.CharField(max_length=10, choices=Tag, default=Tag.EVIDENCE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="highlight_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.quote[:40]}”"
+
+
+class SourceLink(models.Model):
+    """Corroboration: this source agrees with, contradicts or qualifies another one."""
+
+    class Relation(models.TextChoices):
+        AGREES = "agrees", "Agrees with"
+        CONTRADICTS = "contradicts", "Contradicts"
+        QUALIFIES = "qualifies", "Qualifies"
+
+    annotation = models.ForeignKey(SourceAnnotation, on_delete=models.CASCADE, related_name="links")
+    other = models.ForeignKey(LessonSource, on_delete=models.CASCADE, related_name="linked_from")
+    relation = models.CharField(max_length=12, choices=Relation)
+    note = models.TextField(blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["annotation", "other__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "other"], name="one_link_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.other}"
+
+
+class Extent(models.IntegerChoices):
+    """The "to what extent" scale, each step with words so colour is never needed."""
+
+    NOT_AT_ALL = 1, "Not at all"
+    SMALL = 2, "To a small extent"
+    SOME = 3, "To some extent"
+    LARGE = 4, "To a large extent"
+    COMPLETELY = 5, "Completely"
+
+
+class Submission(models.Model):
+    """A student's answer to the lesson's research question: one per student per assignment."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+
+    assignment = models.ForeignKey(
+        "Assignment", on_delete=models.CASCADE, related_name="submissions"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    judgement = models.PositiveSmallIntegerField(
+        choices=Extent,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    answer = models.TextField(blank=True, max_length=20000)
+    preferred_interpretation = models.ForeignKey(
+        Interpretation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    interpretation_reason = models.TextField(blank=True, max_length=3000)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assignment", "student"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="one_submission_per_student"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}'s answer for {self.assignment}"
+
+
+class CitedSource(models.Model):
+    class Role(models.TextChoices):
+        SUPPORTS = "supports", "Supports my answer"
+        CHALLENGES = "challenges", "Challenges my answer"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="citations")
+    lesson_source = models.ForeignKey(LessonSource, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=Role)
+
+    class Meta:
+        ordering = ["submission", "lesson_source__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "lesson_source"], name="cite_a_source_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_source} ({self.get_role_display()})"
+
+
+class FailedJoin(models.Model):
+    """A wrong class code, kept for a few minutes so guessing codes can be slowed down."""
+
+    client = models.CharField(max_length=64, db_index=True, help_text="A hash of the address.")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Wrong code at {self.at:%Y-%m-%d %H:%M}"

@@ -24,7 +24,8 @@ def test_a_teacher_logs_in_and_is_greeted_as_a_teacher(client, teacher):
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert client.session[SESSION_KEY] == str(teacher.pk)
     assert "Hello, Ms Okafor" in response.content.decode()
-    assert "signed in as a <strong>teacher</strong>" in response.content.decode()
+    assert "Your classes" in response.content.decode()
+    assert "Open a class" in response.content.decode()
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_the_username_kept(client, student):

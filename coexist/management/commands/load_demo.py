@@ -7,20 +7,29 @@ exists — including any work done by the demo accounts — exactly as it is.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from coexist.teacher_permissions import ensure_teachers_group
+from lessons.models import Assignment, Classroom, Enrolment, Lesson
 from lessons.packs import import_lessons
 from sources.packs import PackError
 
 DEMO_PASSWORD = "coexist-demo"
 DEMO_TEACHER = "teacher"
 DEMO_STUDENTS = tuple(f"student{number}" for number in range(1, 7))
+DEMO_CLASS = "10H History"
+DEMO_LESSONS = (
+    # (lesson slug, days from loading until it is due)
+    ("khrushchev-and-peaceful-coexistence", 7),
+    ("investigation-soviet-perceptions-of-peaceful-coexistence", 21),
+)
 DEMO_PACKS = tuple(
     Path(settings.BASE_DIR) / "fixtures" / name
     for name in ("khrushchev-sources.json", "khrushchev-lessons.json")
@@ -52,10 +61,15 @@ class Command(BaseCommand):
                 except (OSError, ValueError, PackError) as error:
                     raise CommandError(f"Could not load {pack.name}: {error}") from None
                 self.stdout.write(f"{pack.name}: {report.summary()}.")
+            classroom = load_demo_class()
         if created:
             self.stdout.write(f"Created demo accounts: {', '.join(created)}.")
         else:
             self.stdout.write("Demo accounts already exist; left them as they were.")
+        self.stdout.write(
+            f"Demo class “{classroom.name}”: new students join at /join/ with the code "
+            f"{classroom.display_code}."
+        )
 
 
 def load_demo_accounts() -> list[str]:
@@ -87,3 +101,29 @@ def load_demo_accounts() -> list[str]:
             student.save(update_fields=["password"])
             created.append(student.username)
     return created
+
+
+def load_demo_class() -> Classroom:
+    """The demo teacher's class with student1…6 and both demo lessons set.
+
+    Found by name and teacher, so a second run neither duplicates it nor changes its
+    code, dates or members (a teacher may have closed joining or moved a due date).
+    """
+    User = get_user_model()
+    teacher = User.objects.get(username=DEMO_TEACHER)
+    classroom = Classroom.objects.filter(name=DEMO_CLASS, teachers=teacher).first()
+    if classroom is not None:
+        return classroom
+    classroom = Classroom.objects.create(name=DEMO_CLASS)
+    classroom.teachers.add(teacher)
+    for student in User.objects.filter(username__in=DEMO_STUDENTS):
+        Enrolment.objects.create(classroom=classroom, student=student, route=Enrolment.Route.ROSTER)
+    today = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    for slug, days in DEMO_LESSONS:
+        Assignment.objects.create(
+            classroom=classroom,
+            lesson=Lesson.objects.get(slug=slug),
+            opens_at=today - timedelta(days=1),
+            due_at=today + timedelta(days=days, hours=7),
+        )
+    return classroom

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+
+from coexist.models import User
+from lessons.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
+from lessons.services import RosterName
+
+CODE_HELP = "8 letters and numbers, like ABCD-2345. Spaces and dashes do not matter."
+ROSTER_MAX_NAMES = 200
+ROSTER_MAX_BYTES = 200_000
+NAME_MAX = 150
+# Letters from any script, spaces, hyphens, apostrophes and full stops: “Zoë O’Neill-Ng”.
+NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*\.?$")
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Class code",
+        max_length=40,
+        help_text=CODE_HELP,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_join_code(self.cleaned_data["code"])
+        lookalikes = sorted(set(code) & set("0O1IL"))
+        if lookalikes:
+            raise ValidationError(
+                "Class codes never contain %(chars)s, so that no two characters look alike. "
+                "Check the code with your teacher.",
+                params={"chars": ", ".join(lookalikes)},
+            )
+        if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+            raise ValidationError(
+                f"That is not a class code. Codes are {CODE_HELP[0].lower()}{CODE_HELP[1:]}"
+            )
+        return code
+
+
+class StudentSignupForm(UserCreationForm):
+    """A student's own account: a name, a username and a password. No e-mail, no birth date."""
+
+    first_name = forms.CharField(label="First name", max_length=NAME_MAX)
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=NAME_MAX,
+        required=False,
+        help_text="So your teacher knows who you are.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("first_name", "last_name", "username")
+        help_texts = {"username": "What you will log in with. Letters, digits and @ . + - _ only."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
+        self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
+        self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
+
+    def clean_first_name(self) -> str:
+        return _clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        value = self.cleaned_data["last_name"]
+        return _clean_name(value) if value.strip() else ""
+
+
+def _clean_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not NAME_PATTERN.match(value):
+        raise ValidationError(
+            "Use letters only, with spaces, hyphens or apostrophes if you need them."
+        )
+    return value
+
+
+class RosterForm(forms.Form):
+    """Names to turn into accounts: a CSV file from the school's system, or pasted lines."""
+
+    names = forms.CharField(
+        label="Paste names, one student per line",
+        required=False,
+        max_length=ROSTER_MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="“Ada Okafor” or “Okafor, Ada”. Blank lines are ignored.",
+    )
+    file = forms.FileField(
+        label="…or upload a CSV file",
+        required=False,
+        help_text="Columns “first name” and “last name” (or one “name” column), with a header row. "
+        "Exported from a spreadsheet or your school's system.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        pasted, upload = data.get("names", "").strip(), data.get("file")
+        if self.errors:
+            return data
+        if pasted and upload:
+            raise ValidationError("Paste names or upload a file, not both.")
+        if not pasted and not upload:
+            raise ValidationError("Paste at least one name, or choose a CSV file.")
+        rows = _pasted_rows(pasted) if pasted else _csv_rows(upload)
+        data["roster"] = _check_rows(rows)
+        return data
+
+
+def _split_name(line: str) -> tuple[str, str]:
+    """“Okafor, Ada” or “Ada Okafor” → (“Ada”, “Okafor”); one word is a first name."""
+    if "," in line:
+        last, _, first = line.partition(",")
+    elif " " in line:
+        first, _, last = line.strip().rpartition(" ")
+    else:
+        first, last = line, ""
+    return first.strip(), last.strip()
+
+
+def _pasted_rows(text: str) -> list[tuple[int, str, str]]:
+    return [
+        (number, *_split_name(line))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+
+
+def _csv_rows(upload) -> list[tuple[int, str, str]]:
+    if upload.size > ROSTER_MAX_BYTES:
+        raise ValidationError(
+            f"That file is too big for a class list (the limit is {ROSTER_MAX_BYTES // 1000} KB)."
+        )
+    raw = upload.read()
+    if b"\x00" in raw:
+        raise ValidationError(
+            "That file is not a CSV file. Save the spreadsheet as CSV and try again."
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError("That file's text could not be read. Save it as “CSV UTF-8”.")
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise ValidationError(f"That file could not be read as CSV ({error}).") from None
+    if not table:
+        raise ValidationError("That file is empty.")
+    header = [cell.strip().lower().replace("_", " ") for cell in table[0]]
+    columns = _name_columns(header)
+    if columns is None:
+        raise ValidationError(
+            "The first row must name the columns: “first name” and “last name”, or “name”. "
+            f"This file's first row is: {', '.join(table[0]) or '(empty)'}."
+        )
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        first, last, full = (
+            cells[index].strip() if index is not None and index < len(cells) else ""
+            for index in columns
+        )
+        rows.append((number, *(_split_name(full) if columns[2] is not None else (first, last))))
+    return rows
+
+
+def _name_columns(header: list[str]) -> tuple[int | None, int | None, int | None] | None:
+    def find(*names: str) -> int | None:
+        return next((header.index(name) for name in names if name in header), None)
+
+    first = find("first name", "firstname", "given name", "forename")
+    last = find("last name", "lastname", "surname", "family name")
+    if first is not None:
+        return first, last, None
+    full = find("name", "full name", "student", "student name")
+    return (None, None, full) if full is not None else None
+
+
+def _check_rows(rows: list[tuple[int, str, str]]) -> list[RosterName]:
+    if not rows:
+        raise ValidationError("No names found. Put one student on each line.")
+    if len(rows) > ROSTER_MAX_NAMES:
+        raise ValidationError(
+            f"That is {len(rows)} names; add at most {ROSTER_MAX_NAMES} at a time."
+        )
+    problems, names = [], []
+    for number, first, last in rows:
+        first, last = " ".join(first.split()), " ".join(last.split())
+        shown = f"{first} {last}".strip()
+        if not first:
+            problems.append(f"Line {number}: no first name.")
+        elif len(first) > NAME_MAX or len(last) > NAME_MAX:
+            problems.append(f"Line {number}: the name is longer than {NAME_MAX} characters.")
+        elif not NAME_PATTERN.match(first) or (last and not NAME_PATTERN.match(last)):
+            problems.append(f"Line {number}: “{shown}” has characters a name cannot contain.")
+        else:
+            names.append(RosterName(number, first, last))
+    if problems:
+        raise ValidationError(["Nobody was added. Correct these lines and try again:", *problems])
+    return names

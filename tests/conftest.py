@@ -1,7 +1,8 @@
 """The people every test can call on, and the browser set-up.
 
 Named people (STYLE.md): a teacher, another teacher, a student, a student elsewhere,
-and an anonymous visitor (the plain `client`). Later parts put the students in classes.
+and an anonymous visitor (the plain `client`). `classroom` is the teacher's class with
+the student in it; `other_classroom` is the other teacher's, with the other student.
 """
 
 from __future__ import annotations
@@ -58,6 +59,20 @@ def student(db):
 @pytest.fixture
 def other_student(db):
     return make_student("riley", first_name="Riley")
+
+
+@pytest.fixture
+def classroom(teacher, student):
+    from tests.lessons.factories import make_classroom
+
+    return make_classroom(name="10H History", teachers=[teacher], students=[student])
+
+
+@pytest.fixture
+def other_classroom(other_teacher, other_student):
+    from tests.lessons.factories import make_classroom
+
+    return make_classroom(name="11R History", teachers=[other_teacher], students=[other_student])
 
 
 @pytest.fixture

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import count
 
-from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource
+from django.utils import timezone
+
+from lessons.models import (
+    Assignment,
+    Classroom,
+    Enrolment,
+    Fact,
+    Framework,
+    GlossaryTerm,
+    Lesson,
+    LessonSource,
+)
 from tests.sources.factories import make_source
 
 _numbers = count(1)
@@ -30,3 +42,20 @@ def add_glossary(lesson: Lesson, term: str, definition: str) -> GlossaryTerm:
 
 def add_fact(lesson: Lesson, text: str) -> Fact:
     return Fact.objects.create(lesson=lesson, text=text)
+
+
+def make_classroom(*, teachers=(), students=(), name: str | None = None, **fields) -> Classroom:
+    classroom = Classroom.objects.create(name=name or f"Class {next(_numbers)}", **fields)
+    classroom.teachers.add(*teachers)
+    for student in students:
+        Enrolment.objects.create(classroom=classroom, student=student)
+    return classroom
+
+
+def make_assignment(classroom: Classroom, lesson: Lesson | None = None, **fields) -> Assignment:
+    """An assignment open since yesterday and due in a week, unless told otherwise."""
+    now = timezone.now()
+    fields.setdefault("opens_at", now - timedelta(days=1))
+    fields.setdefault("due_at", now + timedelta(days=7))
+    lesson = lesson or make_lesson(sources=2, published=True)
+    return Assignment.objects.create(classroom=classroom, lesson=lesson, **fields)

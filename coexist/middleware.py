@@ -13,6 +13,10 @@ class OneTimePasswordMiddleware:
     """
 
     ALLOWED = ("password_change", "password_change_done", "logout")
+    MESSAGE = (
+        "Welcome! Choose your own password to finish signing in. "
+        "Type the one from your slip as the old password."
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -21,11 +25,17 @@ class OneTimePasswordMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse(name) for name in self.ALLOWED}
-            if request.path not in allowed and not request.path.startswith("/-/"):
-                messages.info(
-                    request,
-                    "Welcome! Choose your own password to finish signing in. "
-                    "Type the one from your slip as the old password.",
-                )
+            path = request.path_info
+            if path not in allowed and not path.startswith("/-/"):
+                if request.method == "GET" and not _already_said(request):
+                    messages.info(request, self.MESSAGE)
                 return redirect("password_change")
         return self.get_response(request)
+
+
+def _already_said(request) -> bool:
+    """Two tabs redirected at once should not show the same message twice."""
+    storage = messages.get_messages(request)
+    queued = [message.message for message in storage]
+    storage.used = False  # looking must not consume them
+    return OneTimePasswordMiddleware.MESSAGE in queued

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +18,10 @@ from lessons.models import JOIN_CODE_ALPHABET, Classroom, Enrolment, FailedJoin
 
 # A one-time password a student can copy from a paper slip: no look-alike characters.
 PASSWORD_ALPHABET = JOIN_CODE_ALPHABET.lower()
-JOIN_ATTEMPTS_ALLOWED = 20
+# Per address: a whole class behind one school address may mistype a code from the
+# board a few times each, while guessing one of 31**8 codes at 60 tries per 10 minutes
+# would take hundreds of thousands of years.
+JOIN_ATTEMPTS_ALLOWED = 60
 JOIN_ATTEMPT_WINDOW = timedelta(minutes=10)
 
 
@@ -47,7 +51,11 @@ def create_student(
     student = User(username=username, first_name=first_name, last_name=last_name)
     student.set_password(password)
     student.full_clean(exclude=["password"])
-    student.save()
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError:  # someone took the username a moment ago
+        raise ValidationError({"username": "A user with that username already exists."}) from None
     enrol(classroom=classroom, student=student)
     return student
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -172,15 +173,19 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
             messages.info(request, f"You are already in {classroom.name}.")
             return redirect("home")
         return render(request, "lessons/join_confirm.html", {"classroom": classroom})
-    form = StudentSignupForm(request.POST or None)
+    form = StudentSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        student = services.create_student(
-            classroom=classroom,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password1"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-        )
+        try:
+            student = services.create_student(
+                classroom=classroom,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.method == "POST" and form.is_valid():
         login(request, student, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
@@ -272,7 +277,7 @@ def class_rotate_code(request: HttpRequest, pk: int) -> HttpResponse:
 def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
     """Add students from a list of names; their one-time passwords are shown once."""
     classroom = _get_class_for_teacher(request, pk)
-    form = RosterForm(request.POST or None, request.FILES or None)
+    form = RosterForm(request.POST, request.FILES) if request.method == "POST" else RosterForm()
     if request.method == "POST" and form.is_valid():
         slips = services.add_roster(classroom=classroom, names=form.cleaned_data["roster"])
         return _slips(

@@ -91,6 +91,7 @@ class RosterForm(forms.Form):
     names = forms.CharField(
         label="Paste names, one student per line",
         required=False,
+        strip=False,  # line numbers in messages must match what the teacher pasted
         max_length=ROSTER_MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text="“Ada Okafor” or “Okafor, Ada”. Blank lines are ignored.",
@@ -104,24 +105,26 @@ class RosterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        pasted, upload = data.get("names", "").strip(), data.get("file")
+        raw, upload = data.get("names", ""), data.get("file")
+        pasted = raw.strip()
         if self.errors:
             return data
         if pasted and upload:
             raise ValidationError("Paste names or upload a file, not both.")
         if not pasted and not upload:
             raise ValidationError("Paste at least one name, or choose a CSV file.")
-        rows = _pasted_rows(pasted) if pasted else _csv_rows(upload)
+        rows = _pasted_rows(raw) if pasted else _csv_rows(upload)
         data["roster"] = _check_rows(rows)
         return data
 
 
 def _split_name(line: str) -> tuple[str, str]:
     """“Okafor, Ada” or “Ada Okafor” → (“Ada”, “Okafor”); one word is a first name."""
+    line = " ".join(line.split())  # tabs from a spreadsheet, stray spaces
     if "," in line:
         last, _, first = line.partition(",")
     elif " " in line:
-        first, _, last = line.strip().rpartition(" ")
+        first, _, last = line.rpartition(" ")
     else:
         first, last = line, ""
     return first.strip(), last.strip()
@@ -154,7 +157,7 @@ def _csv_rows(upload) -> list[tuple[int, str, str]]:
     else:
         raise ValidationError("That file's text could not be read. Save it as “CSV UTF-8”.")
     try:
-        table = list(csv.reader(io.StringIO(text)))
+        table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise ValidationError(f"That file could not be read as CSV ({error}).") from None
     if not table:

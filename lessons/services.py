@@ -100,10 +100,34 @@ class Slip:
     classroom: str
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_NO_DECOMPOSITION = str.maketrans(
+    {
+        "ß": "ss",
+        "Æ": "Ae",
+        "æ": "ae",
+        "Ø": "O",
+        "ø": "o",
+        "Œ": "Oe",
+        "œ": "oe",
+        "Ð": "D",
+        "ð": "d",
+        "Þ": "Th",
+        "þ": "th",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "ı": "i",
+    }
+)
+
+
 def username_base(first_name: str, last_name: str) -> str:
     """ada.okafor from “Ada Okafor”; accents folded, anything else dropped."""
 
     def fold(text: str) -> str:
+        text = text.translate(_NO_DECOMPOSITION)
         ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())
 

@@ -444,11 +444,39 @@ class Assignment(models.Model):
 # --- Students' work ----------------------------------------------------------------------
 
 
-class SourceAnnotation(models.Model):
-    """One student's analysis of one source in one assignment.
+class HighlightTag(models.TextChoices):
+    EVIDENCE = "evidence", "Evidence"
+    CLAIM = "claim", "Claim"
+    BIAS = "bias", "Bias"
+    TONE = "tone", "Tone"
+    CONTEXT = "context", "Context"
+    QUESTION = "question", "Question"
 
-    `version` goes up with every save, so a tab holding an older copy is caught instead
-    of silently overwriting newer work.
+
+class Relation(models.TextChoices):
+    """How a source stands to another: corroboration, in the student's judgement."""
+
+    AGREES = "agrees", "Agrees with"
+    CONTRADICTS = "contradicts", "Contradicts"
+    QUALIFIES = "qualifies", "Qualifies"
+
+
+class CitationRole(models.TextChoices):
+    SUPPORTS = "supports", "Supports my answer"
+    CHALLENGES = "challenges", "Challenges my answer"
+
+
+class SourceAnnotation(models.Model):
+    """One student's analysis of one source in one assignment, saved as one document.
+
+    Prompt responses, highlights and links live on this row so that a save is one
+    UPDATE and `version` guards all of it: a tab holding an older copy is caught
+    instead of silently overwriting newer work.
+
+    - `responses`: {prompt key: text}
+    - `highlights`: [{"id", "quote", "start", "end", "note", "tag"}], offsets into the
+      source's text with whitespace collapsed; the quote anchors it if the text changes
+    - `links`: [{"source": lesson source id, "relation", "note"}]
     """
 
     class Status(models.TextChoices):
@@ -464,9 +492,7 @@ class SourceAnnotation(models.Model):
     lesson_source = models.ForeignKey(
         LessonSource, on_delete=models.CASCADE, related_name="annotations"
     )
-    responses = models.JSONField(
-        default=dict, blank=True, help_text="The student's answer to each framework prompt, by key."
-    )
+    responses = models.JSONField(default=dict, blank=True)
     rating = models.PositiveSmallIntegerField(
         "reliability rating",
         choices=Rating,
@@ -475,7 +501,12 @@ class SourceAnnotation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     rating_reason = models.TextField("why this rating", blank=True, max_length=3000)
+    highlights = models.JSONField(default=list, blank=True)
+    links = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.IN_PROGRESS)
+    teacher_comment = models.TextField(
+        blank=True, max_length=3000, help_text="The teacher's comment on this source, when marking."
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -486,66 +517,14 @@ class SourceAnnotation(models.Model):
             models.UniqueConstraint(
                 fields=["assignment", "student", "lesson_source"], name="one_annotation_per_source"
             ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.student} on {self.lesson_source}"
-
-
-class Highlight(models.Model):
-    """A passage the student marked, anchored by its quoted text as well as offsets."""
-
-    class Tag(models.TextChoices):
-        EVIDENCE = "evidence", "Evidence"
-        CLAIM = "claim", "Claim"
-        BIAS = "bias", "Bias"
-        TONE = "tone", "Tone"
-        CONTEXT = "context", "Context"
-        QUESTION = "question", "Question"
-
-    annotation = models.ForeignKey(
-        SourceAnnotation, on_delete=models.CASCADE, related_name="highlights"
-    )
-    quote = models.TextField(max_length=2000)
-    start = models.PositiveIntegerField(help_text="Offset of the quote in the source's plain text.")
-    end = models.PositiveIntegerField()
-    note = models.TextField(blank=True, max_length=1000)
-    tag = models.CharField(max_length=10, choices=Tag, default=Tag.EVIDENCE)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["annotation", "start", "pk"]
-        constraints = [
             models.CheckConstraint(
-                condition=Q(end__gt=models.F("start")), name="highlight_not_empty"
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="annotation_rating_on_scale",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"“{self.quote[:40]}”"
-
-
-class SourceLink(models.Model):
-    """Corroboration: this source agrees with, contradicts or qualifies another one."""
-
-    class Relation(models.TextChoices):
-        AGREES = "agrees", "Agrees with"
-        CONTRADICTS = "contradicts", "Contradicts"
-        QUALIFIES = "qualifies", "Qualifies"
-
-    annotation = models.ForeignKey(SourceAnnotation, on_delete=models.CASCADE, related_name="links")
-    other = models.ForeignKey(LessonSource, on_delete=models.CASCADE, related_name="linked_from")
-    relation = models.CharField(max_length=12, choices=Relation)
-    note = models.TextField(blank=True, max_length=1000)
-
-    class Meta:
-        ordering = ["annotation", "other__order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["annotation", "other"], name="one_link_per_pair"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_relation_display()} {self.other}"
+        return f"{self.student} on {self.lesson_source}"
 
 
 class Extent(models.IntegerChoices):
@@ -559,7 +538,12 @@ class Extent(models.IntegerChoices):
 
 
 class Submission(models.Model):
-    """A student's answer to the lesson's research question: one per student per assignment."""
+    """A student's answer to the research question: one per student per assignment.
+
+    `cited` maps a lesson source's id (as a string) to its CitationRole. Draft →
+    submitted → returned; a returned answer with `revision_allowed` opens for editing
+    again.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -579,6 +563,7 @@ class Submission(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     answer = models.TextField(blank=True, max_length=20000)
+    cited = models.JSONField(default=dict, blank=True)
     preferred_interpretation = models.ForeignKey(
         Interpretation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -586,7 +571,19 @@ class Submission(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The teacher's side, filled in when the work is returned.
+    feedback = models.TextField(blank=True, max_length=10000)
+    mark = models.PositiveSmallIntegerField(null=True, blank=True)
+    mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
+    revision_allowed = models.BooleanField(default=False)
     returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -596,31 +593,25 @@ class Submission(models.Model):
             models.UniqueConstraint(
                 fields=["assignment", "student"], name="one_submission_per_student"
             ),
+            models.CheckConstraint(
+                condition=Q(judgement__isnull=True) | Q(judgement__gte=1, judgement__lte=5),
+                name="judgement_on_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(mark__isnull=True) | Q(mark_out_of__isnull=True)
+                | Q(mark__lte=models.F("mark_out_of")),
+                name="mark_within_maximum",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.student}'s answer for {self.assignment}"
 
-
-class CitedSource(models.Model):
-    class Role(models.TextChoices):
-        SUPPORTS = "supports", "Supports my answer"
-        CHALLENGES = "challenges", "Challenges my answer"
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="citations")
-    lesson_source = models.ForeignKey(LessonSource, on_delete=models.CASCADE, related_name="+")
-    role = models.CharField(max_length=10, choices=Role)
-
-    class Meta:
-        ordering = ["submission", "lesson_source__order", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "lesson_source"], name="cite_a_source_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.lesson_source} ({self.get_role_display()})"
+    @property
+    def editable(self) -> bool:
+        return self.status == self.Status.DRAFT or (
+            self.status == self.Status.RETURNED and self.revision_allowed
+        )
 
 
 class FailedJoin(models.Model):

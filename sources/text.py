@@ -49,3 +49,13 @@ def plain_text(text: str) -> str:
         block = _EM.sub(r"\1", block)
         blocks.append(block)
     return "\n\n".join(blocks)
+
+
+def anchor_text(text: str) -> str:
+    """The text highlights are measured in: the words as a reader sees them on the page,
+    with every run of whitespace collapsed to one space.
+
+    A browser's `textContent` of `render_text(text)`, collapsed the same way, is exactly
+    this string, so offsets a page reports mean the same here.
+    """
+    return " ".join(plain_text(text).split())

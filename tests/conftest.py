@@ -7,11 +7,14 @@ the student in it; `other_classroom` is the other teacher's, with the other stud
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from tests.factories import make_student, make_teacher
@@ -34,6 +37,36 @@ CHROMIUM_ARGS = [
 
 def pytest_report_header(config) -> str:
     return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']})"
+
+
+@pytest.fixture(autouse=True)
+def _data_from_migrations(request):
+    """What data migrations create on every real instance: the shipped frameworks and
+    the Teachers group's permissions.
+
+    Transactional tests (the browser tests) end with a flush that wipes them, and
+    pytest-django may run database tests after those; so put them back when missing.
+    """
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.contrib.auth.models import Group
+
+    from coexist.teacher_permissions import TEACHERS_GROUP, ensure_teachers_group
+    from lessons.models import Framework
+
+    if not Framework.objects.exists():
+        frameworks = importlib.import_module("lessons.migrations.0002_frameworks")
+        frameworks.load_frameworks(django_apps, SimpleNamespace(connection=connection))
+    if not Group.objects.filter(
+        name=TEACHERS_GROUP, permissions__codename="view_classroom"
+    ).exists():
+        ensure_teachers_group()
 
 
 @pytest.fixture(autouse=True)

@@ -1,29 +1,14 @@
 """Browser tests run against a live server, so they use real transactions.
 
-Django flushes the database after each transactional test, which also wipes what the
-data migrations created on every real instance (the shipped frameworks, the Teachers
-group and its permissions); `_data_from_migrations` puts it back before each test.
+Django flushes the database after each transactional test; tests/conftest.py puts back
+what the data migrations made before every test that uses the database.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import SimpleNamespace
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
-from django.db import connection
 from playwright.sync_api import Page
-
-from coexist.teacher_permissions import ensure_teachers_group
-
-
-@pytest.fixture(autouse=True)
-def _data_from_migrations(transactional_db):
-    frameworks = importlib.import_module("lessons.migrations.0002_frameworks")
-    frameworks.load_frameworks(django_apps, SimpleNamespace(connection=connection))
-    ensure_teachers_group()
 
 
 @pytest.fixture

@@ -1,0 +1,251 @@
+"""Forms for students' work. Each states its limits so a message can name them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from lessons.models import (
+    CitationRole,
+    Extent,
+    HighlightTag,
+    Rating,
+    Relation,
+    SourceAnnotation,
+)
+
+RESPONSE_MAX = 5000
+REASON_MAX = 3000
+ANSWER_MAX = 20000
+NOTE_MAX = 1000
+QUOTE_MAX = 2000
+HIGHLIGHTS_MAX = 100
+
+
+def _limit(max_length: int) -> str:
+    return f"Keep this under {max_length:,} characters — it is %(show_value)d now."
+
+
+class AnalysisForm(forms.Form):
+    """The framework prompts, the rating and its reason. One field per prompt, by key."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    rating = forms.TypedChoiceField(
+        choices=[("", "Not rated yet"), *Rating.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose a rating from 1 (very unreliable) to 5 (very reliable)."
+        },
+    )
+    rating_reason = forms.CharField(
+        label="Why?",
+        required=False,
+        max_length=REASON_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _limit(REASON_MAX)},
+    )
+    done = forms.BooleanField(label="I have finished analysing this source", required=False)
+
+    def __init__(self, *args, prompts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompts = list(prompts)
+        for prompt in self.prompts:
+            self.fields[f"response_{prompt.key}"] = forms.CharField(
+                label=prompt.label,
+                required=False,
+                max_length=RESPONSE_MAX,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={"max_length": _limit(RESPONSE_MAX)},
+            )
+
+    def responses(self) -> dict[str, str]:
+        return {
+            prompt.key: self.cleaned_data[f"response_{prompt.key}"]
+            for prompt in self.prompts
+            if self.cleaned_data.get(f"response_{prompt.key}", "").strip()
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("done"):
+            missing = [
+                prompt.label
+                for prompt in self.prompts
+                if prompt.required and not data.get(f"response_{prompt.key}", "").strip()
+            ]
+            if missing:
+                self.add_error(
+                    "done",
+                    "Answer every required prompt before marking the source done: "
+                    + ", ".join(missing)
+                    + ".",
+                )
+            if not data.get("rating"):
+                self.add_error(
+                    "done", "Give the source a reliability rating before marking it done."
+                )
+        return data
+
+    @staticmethod
+    def initial_for(annotation: SourceAnnotation | None, prompts) -> dict:
+        if annotation is None:
+            return {"version": 0}
+        initial = {
+            "version": annotation.version,
+            "rating": annotation.rating,
+            "rating_reason": annotation.rating_reason,
+            "done": annotation.status == SourceAnnotation.Status.DONE,
+        }
+        for prompt in prompts:
+            initial[f"response_{prompt.key}"] = annotation.responses.get(prompt.key, "")
+        return initial
+
+
+class HighlightForm(forms.Form):
+    """A passage: the quoted words anchor it; offsets from the page, when given, pick
+    which occurrence was meant."""
+
+    quote = forms.CharField(
+        label="Words to highlight",
+        max_length=QUOTE_MAX,
+        help_text="Select words in the source, or type or paste them here exactly.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Select some words in the source, or type them here, to highlight them.",
+            "max_length": _limit(QUOTE_MAX),
+        },
+    )
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    tag = forms.ChoiceField(
+        label="Tag", choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
+    )
+    note = forms.CharField(
+        label="Your note",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _limit(NOTE_MAX)},
+    )
+
+    def __init__(self, *args, text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text = text
+
+    def clean_quote(self) -> str:
+        quote = " ".join(self.cleaned_data["quote"].split())
+        if not quote:
+            raise ValidationError(
+                "Select some words in the source, or type them here, to highlight them."
+            )
+        if quote.lower() not in self.text.lower():
+            raise ValidationError(
+                "Those words are not in this source. Check them letter by letter, "
+                "or select them in the text instead."
+            )
+        return quote
+
+    def anchor(self) -> tuple[int, int, str]:
+        """Start, end and the source's own words for the occurrence nearest the hint."""
+        quote = self.cleaned_data["quote"]
+        hint = self.cleaned_data.get("start")
+        folded, wanted = self.text.lower(), quote.lower()
+        starts, at = [], folded.find(wanted)
+        while at != -1:
+            starts.append(at)
+            at = folded.find(wanted, at + 1)
+        start = starts[0] if hint is None else min(starts, key=lambda s: abs(s - hint))
+        end = start + len(quote)
+        return start, end, self.text[start:end]
+
+
+class LinkForm(forms.Form):
+    other = forms.TypedChoiceField(label="Source", coerce=int)
+    relation = forms.ChoiceField(label="This source…", choices=Relation.choices)
+    note = forms.CharField(
+        label="How?",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _limit(NOTE_MAX)},
+    )
+
+    def __init__(self, *args, others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [("", "Choose a source…")] + [
+            (ls.pk, f"Source {ls.label}: {ls.source.display_title}") for ls in others
+        ]
+        self.fields["other"].error_messages["invalid_choice"] = (
+            "Choose another source from this lesson."
+        )
+
+
+class AnswerForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    judgement = forms.TypedChoiceField(
+        label="Your judgement",
+        choices=Extent.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Choose a step on the scale, from “Not at all” to “Completely”."
+        },
+    )
+    answer = forms.CharField(
+        label="Your answer",
+        required=False,
+        max_length=ANSWER_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"max_length": _limit(ANSWER_MAX)},
+    )
+    preferred_interpretation = forms.TypedChoiceField(
+        label="The historian you find most convincing",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Choose one of the interpretations listed for this lesson."
+        },
+    )
+    interpretation_reason = forms.CharField(
+        label="Why?",
+        required=False,
+        max_length=REASON_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _limit(REASON_MAX)},
+    )
+
+    def __init__(self, *args, lesson_sources=(), interpretations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lesson_sources = list(lesson_sources)
+        self.fields["preferred_interpretation"].choices = [
+            (i.pk, f"{i.historian.name}: {i.position}") for i in interpretations
+        ]
+        for ls in self.lesson_sources:
+            self.fields[f"cite_{ls.pk}"] = forms.ChoiceField(
+                label=f"Source {ls.label}",
+                required=False,
+                choices=[("", "Not cited"), *CitationRole.choices],
+                error_messages={
+                    "invalid_choice": "Say whether the source supports or challenges your answer."
+                },
+            )
+
+    def cited(self) -> dict[str, str]:
+        return {
+            str(ls.pk): self.cleaned_data[f"cite_{ls.pk}"]
+            for ls in self.lesson_sources
+            if self.cleaned_data.get(f"cite_{ls.pk}")
+        }
+
+
+def field_errors(form: forms.Form) -> dict[str, list[str]]:
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from coexist import access
+from coexist.http import wants_json
 from lessons.views import student_classes, teacher_classes
 
 
@@ -24,7 +25,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Explain an expired form in words a student understands, with the normal page chrome."""
+    """Explain an expired form in words a student understands, with the normal page chrome.
+
+    An autosave from a page gets JSON instead, so the page can keep the text, fetch the
+    new token from its cookie and try again.
+    """
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "status": "csrf",
+                "message": "Your page's security token has changed (did you log in again in "
+                "another tab?). Your text is kept here; saving again will use the new token.",
+            },
+            status=403,
+        )
     return render(request, "403_csrf.html", status=403)
 
 

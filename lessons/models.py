@@ -598,7 +598,8 @@ class Submission(models.Model):
                 name="judgement_on_scale",
             ),
             models.CheckConstraint(
-                condition=Q(mark__isnull=True) | Q(mark_out_of__isnull=True)
+                condition=Q(mark__isnull=True)
+                | Q(mark_out_of__isnull=True)
                 | Q(mark__lte=models.F("mark_out_of")),
                 name="mark_within_maximum",
             ),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lessons import views
+from lessons import student_views, views
 
 app_name = "lessons"
 
@@ -14,6 +14,35 @@ urlpatterns = [
     path("classes/<int:pk>/joining/", views.class_joining, name="class_joining"),
     path("classes/<int:pk>/new-code/", views.class_rotate_code, name="class_rotate_code"),
     path("classes/<int:pk>/roster/", views.class_roster, name="class_roster"),
+    path("assignments/<int:pk>/", student_views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/answer/", student_views.answer, name="answer"),
+    path("assignments/<int:pk>/answer/submit/", student_views.answer_submit, name="submit"),
+    path("assignments/<int:pk>/bibliography/", student_views.bibliography, name="bibliography"),
+    path(
+        "assignments/<int:pk>/sources/<str:label>/",
+        student_views.source_work,
+        name="source_work",
+    ),
+    path(
+        "assignments/<int:pk>/sources/<str:label>/highlights/",
+        student_views.highlight_add,
+        name="highlight_add",
+    ),
+    path(
+        "assignments/<int:pk>/sources/<str:label>/highlights/<str:highlight_id>/remove/",
+        student_views.highlight_remove,
+        name="highlight_remove",
+    ),
+    path(
+        "assignments/<int:pk>/sources/<str:label>/links/",
+        student_views.link_add,
+        name="link_add",
+    ),
+    path(
+        "assignments/<int:pk>/sources/<str:label>/links/<int:other_pk>/remove/",
+        student_views.link_remove,
+        name="link_remove",
+    ),
     path(
         "classes/<int:pk>/students/<int:student_pk>/new-password/",
         views.reset_student_password,

@@ -62,6 +62,10 @@ class AnalysisForm(forms.Form):
                 error_messages={"max_length": _limit(RESPONSE_MAX)},
             )
 
+    def prompt_fields(self) -> list:
+        """(prompt, bound field) pairs, in the framework's order, for the template."""
+        return [(prompt, self[f"response_{prompt.key}"]) for prompt in self.prompts]
+
     def responses(self) -> dict[str, str]:
         return {
             prompt.key: self.cleaned_data[f"response_{prompt.key}"]
@@ -238,6 +242,9 @@ class AnswerForm(forms.Form):
                     "invalid_choice": "Say whether the source supports or challenges your answer."
                 },
             )
+
+    def citation_fields(self) -> list:
+        return [(ls, self[f"cite_{ls.pk}"]) for ls in self.lesson_sources]
 
     def cited(self) -> dict[str, str]:
         return {

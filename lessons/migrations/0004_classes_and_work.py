@@ -9,152 +9,441 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0003_teachers_permissions'),
-        ('sources', '0002_teachers_permissions'),
+        ("lessons", "0003_teachers_permissions"),
+        ("sources", "0002_teachers_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FailedJoin',
+            name="FailedJoin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client', models.CharField(db_index=True, help_text='A hash of the address.', max_length=64)),
-                ('at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "client",
+                    models.CharField(
+                        db_index=True, help_text="A hash of the address.", max_length=64
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Classroom',
+            name="Classroom",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. “10H History” or “IB HL, Year 2”.', max_length=120)),
-                ('join_code', models.CharField(default=lessons.models.new_join_code, editable=False, help_text='What students type at /join/. Rotate it if it leaks.', max_length=8, unique=True)),
-                ('joining_open', models.BooleanField(default=True, help_text='Close joining once everyone is in; the code then stops working.', verbose_name='students may join with the code')),
-                ('archived', models.BooleanField(default=False, help_text="Archived classes leave everyone's home page; nothing is deleted.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('teachers', models.ManyToManyField(help_text='Everyone who teaches this class sees and marks its work.', related_name='classes_taught', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. “10H History” or “IB HL, Year 2”.", max_length=120
+                    ),
+                ),
+                (
+                    "join_code",
+                    models.CharField(
+                        default=lessons.models.new_join_code,
+                        editable=False,
+                        help_text="What students type at /join/. Rotate it if it leaks.",
+                        max_length=8,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "joining_open",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Close joining once everyone is in; the code then stops working.",
+                        verbose_name="students may join with the code",
+                    ),
+                ),
+                (
+                    "archived",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Archived classes leave everyone's home page; nothing is deleted.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "teachers",
+                    models.ManyToManyField(
+                        help_text="Everyone who teaches this class sees and marks its work.",
+                        related_name="classes_taught",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['archived', 'name', 'pk'],
+                "ordering": ["archived", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Students can start work from this moment.', verbose_name='opens')),
-                ('due_at', models.DateTimeField(blank=True, help_text='Leave empty: no deadline.', null=True, verbose_name='due')),
-                ('late_work_accepted', models.BooleanField(default=True, help_text='Students may still save and submit after the due date.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='lessons.lesson')),
-                ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='lessons.classroom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "opens_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="Students can start work from this moment.",
+                        verbose_name="opens",
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Leave empty: no deadline.",
+                        null=True,
+                        verbose_name="due",
+                    ),
+                ),
+                (
+                    "late_work_accepted",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Students may still save and submit after the due date.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="lessons.lesson",
+                    ),
+                ),
+                (
+                    "classroom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="lessons.classroom",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['classroom', 'due_at', 'opens_at', 'pk'],
+                "ordering": ["classroom", "due_at", "opens_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('code', 'Joined with the class code'), ('roster', 'Added from a roster')], default='code', editable=False, max_length=10)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='lessons.classroom')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("code", "Joined with the class code"),
+                            ("roster", "Added from a roster"),
+                        ],
+                        default="code",
+                        editable=False,
+                        max_length=10,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "classroom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="lessons.classroom",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['classroom', 'student__last_name', 'student__first_name', 'student__username'],
+                "ordering": [
+                    "classroom",
+                    "student__last_name",
+                    "student__first_name",
+                    "student__username",
+                ],
             },
         ),
         migrations.AddField(
-            model_name='classroom',
-            name='students',
-            field=models.ManyToManyField(blank=True, related_name='classes_joined', through='lessons.Enrolment', to=settings.AUTH_USER_MODEL),
+            model_name="classroom",
+            name="students",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="classes_joined",
+                through="lessons.Enrolment",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='SourceAnnotation',
+            name="SourceAnnotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('responses', models.JSONField(blank=True, default=dict)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Very unreliable'), (2, 'Mostly unreliable'), (3, 'Partly reliable'), (4, 'Mostly reliable'), (5, 'Very reliable')], null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='reliability rating')),
-                ('rating_reason', models.TextField(blank=True, max_length=3000, verbose_name='why this rating')),
-                ('highlights', models.JSONField(blank=True, default=list)),
-                ('links', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('done', 'Done')], default='in_progress', max_length=12)),
-                ('teacher_comment', models.TextField(blank=True, help_text="The teacher's comment on this source, when marking.", max_length=3000)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='lessons.assignment')),
-                ('lesson_source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='lessons.lessonsource')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("responses", models.JSONField(blank=True, default=dict)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Very unreliable"),
+                            (2, "Mostly unreliable"),
+                            (3, "Partly reliable"),
+                            (4, "Mostly reliable"),
+                            (5, "Very reliable"),
+                        ],
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="reliability rating",
+                    ),
+                ),
+                (
+                    "rating_reason",
+                    models.TextField(blank=True, max_length=3000, verbose_name="why this rating"),
+                ),
+                ("highlights", models.JSONField(blank=True, default=list)),
+                ("links", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_progress", "In progress"), ("done", "Done")],
+                        default="in_progress",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "teacher_comment",
+                    models.TextField(
+                        blank=True,
+                        help_text="The teacher's comment on this source, when marking.",
+                        max_length=3000,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="lessons.assignment",
+                    ),
+                ),
+                (
+                    "lesson_source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="lessons.lessonsource",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assignment', 'student', 'lesson_source__order', 'lesson_source__pk'],
+                "ordering": ["assignment", "student", "lesson_source__order", "lesson_source__pk"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('judgement', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Not at all'), (2, 'To a small extent'), (3, 'To some extent'), (4, 'To a large extent'), (5, 'Completely')], null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('answer', models.TextField(blank=True, max_length=20000)),
-                ('cited', models.JSONField(blank=True, default=dict)),
-                ('interpretation_reason', models.TextField(blank=True, max_length=3000)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned')], default='draft', max_length=10)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('feedback', models.TextField(blank=True, max_length=10000)),
-                ('mark', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('mark_out_of', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('revision_allowed', models.BooleanField(default=False)),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='lessons.assignment')),
-                ('preferred_interpretation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sources.interpretation')),
-                ('returned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "judgement",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small extent"),
+                            (3, "To some extent"),
+                            (4, "To a large extent"),
+                            (5, "Completely"),
+                        ],
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, max_length=20000)),
+                ("cited", models.JSONField(blank=True, default=dict)),
+                ("interpretation_reason", models.TextField(blank=True, max_length=3000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("feedback", models.TextField(blank=True, max_length=10000)),
+                ("mark", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("mark_out_of", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("revision_allowed", models.BooleanField(default=False)),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="lessons.assignment",
+                    ),
+                ),
+                (
+                    "preferred_interpretation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sources.interpretation",
+                    ),
+                ),
+                (
+                    "returned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assignment', 'student'],
+                "ordering": ["assignment", "student"],
             },
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('lesson', 'classroom'), name='unique_assignment'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("lesson", "classroom"), name="unique_assignment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('due_at__isnull', True), ('due_at__gt', models.F('opens_at')), _connector='OR'), name='due_after_opening'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("due_at__isnull", True), ("due_at__gt", models.F("opens_at")), _connector="OR"
+                ),
+                name="due_after_opening",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('classroom', 'student'), name='unique_enrolment'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("classroom", "student"), name="unique_enrolment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourceannotation',
-            constraint=models.UniqueConstraint(fields=('assignment', 'student', 'lesson_source'), name='one_annotation_per_source'),
+            model_name="sourceannotation",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "student", "lesson_source"), name="one_annotation_per_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourceannotation',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='annotation_rating_on_scale'),
+            model_name="sourceannotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="annotation_rating_on_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('assignment', 'student'), name='one_submission_per_student'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "student"), name="one_submission_per_student"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('judgement__isnull', True), models.Q(('judgement__gte', 1), ('judgement__lte', 5)), _connector='OR'), name='judgement_on_scale'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("judgement__isnull", True),
+                    models.Q(("judgement__gte", 1), ("judgement__lte", 5)),
+                    _connector="OR",
+                ),
+                name="judgement_on_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('mark__isnull', True), ('mark_out_of__isnull', True), ('mark__lte', models.F('mark_out_of')), _connector='OR'), name='mark_within_maximum'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mark__isnull", True),
+                    ("mark_out_of__isnull", True),
+                    ("mark__lte", models.F("mark_out_of")),
+                    _connector="OR",
+                ),
+                name="mark_within_maximum",
+            ),
         ),
     ]

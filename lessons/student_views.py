@@ -1,0 +1,761 @@
+"""Students' pages: the assignment, each source with its analysis, the answer, the
+annotated bibliography.
+
+Every page works as plain HTML forms. The page's script autosaves the same forms by
+asking for JSON, and every JSON answer says what happened in words the page can show.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coexist import access
+from coexist.http import wants_json
+from lessons import work
+from lessons.models import (
+    Assignment,
+    Extent,
+    LessonSource,
+    Rating,
+    SourceAnnotation,
+    Submission,
+)
+from lessons.work_forms import AnalysisForm, AnswerForm, HighlightForm, LinkForm, field_errors
+from sources.citations import plain
+from sources.models import Interpretation, Source, SourceAuthor
+from sources.text import anchor_text
+
+
+def student_required(view):
+    """Signed-in students only. An autosave from a signed-out page gets JSON it can
+    explain, not the login page's HTML."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            login_url = f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
+            if wants_json(request):
+                return JsonResponse(
+                    {
+                        "status": "signed_out",
+                        "message": "You have been signed out, so this was not saved. Your "
+                        "text is safe on this page: log in again in a new tab, then come back "
+                        "here and it will be saved.",
+                        "login_url": reverse("login"),
+                    },
+                    status=401,
+                )
+            return redirect(login_url)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_assignment_for_student(
+    request: HttpRequest, pk: int, *, label: str | None = None, with_text: bool = False
+) -> Assignment:
+    """The assignment, if set for this student, with their answer's state; or 404.
+
+    With a label, `lesson_source_id` (None if the lesson has no such source) is
+    annotated in the same query, so a save needs no second lookup.
+    """
+    mine = Submission.objects.filter(assignment=OuterRef("pk"), student=request.user)
+    assignments = (
+        access.assignments_for_student(request.user)
+        .filter(pk=pk)
+        .select_related("lesson__framework", "classroom")
+        .annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_revision_allowed=Subquery(mine.values("revision_allowed")[:1]),
+        )
+    )
+    if label is not None:
+        in_lesson = LessonSource.objects.filter(lesson=OuterRef("lesson"), label=label.upper())
+        assignments = assignments.annotate(lesson_source_id=Subquery(in_lesson.values("pk")[:1]))
+        if with_text:
+            assignments = assignments.annotate(
+                source_text=Subquery(in_lesson.values("source__text")[:1])
+            )
+    assignment = assignments.first()
+    if assignment is None:
+        raise Http404("No such assignment for you")
+    if label is not None and assignment.lesson_source_id is None:
+        raise Http404("No such source in this lesson")
+    return assignment
+
+
+def _locked(assignment: Assignment) -> bool:
+    """Submitted work, or work returned without a revision, is read-only."""
+    return assignment.my_status == Submission.Status.SUBMITTED or (
+        assignment.my_status == Submission.Status.RETURNED and not assignment.my_revision_allowed
+    )
+
+
+def _refuse(request: HttpRequest, message: str, *, status: int = 403, url: str = ""):
+    if wants_json(request):
+        return JsonResponse({"status": "refused", "message": message}, status=status)
+    messages.error(request, message)
+    return redirect(url or request.path)
+
+
+def _check_writable(request: HttpRequest, assignment: Assignment) -> HttpResponse | None:
+    try:
+        work.check_open(assignment)
+    except work.Closed as closed:
+        return _refuse(request, str(closed), url=request.path)
+    if _locked(assignment):
+        return _refuse(
+            request,
+            work.LOCKED_SUBMITTED
+            if assignment.my_status == Submission.Status.SUBMITTED
+            else work.LOCKED_RETURNED,
+            url=request.path,
+        )
+    return None
+
+
+# --- The assignment ----------------------------------------------------------------------
+
+
+@student_required
+@require_GET
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk)
+    lesson = assignment.lesson
+    state = assignment.state()
+    if state == Assignment.State.NOT_OPEN:
+        return render(
+            request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
+        )
+    lesson_sources = list(
+        lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
+    )
+    statuses = dict(
+        SourceAnnotation.objects.filter(assignment=assignment, student=request.user).values_list(
+            "lesson_source_id", "status"
+        )
+    )
+    for lesson_source in lesson_sources:
+        lesson_source.my_status = statuses.get(lesson_source.pk, "")
+    done = sum(1 for status in statuses.values() if status == SourceAnnotation.Status.DONE)
+    return render(
+        request,
+        "lessons/student/assignment.html",
+        {
+            "assignment": assignment,
+            "lesson": lesson,
+            "lesson_sources": lesson_sources,
+            "glossary": list(lesson.glossary.all()),
+            "facts": list(lesson.facts.all()),
+            "done_total": done,
+            "state": state,
+            "locked": _locked(assignment),
+        },
+    )
+
+
+# --- One source and its analysis ------------------------------------------------------
+
+
+def _source_page_context(request, assignment: Assignment, label: str) -> dict:
+    lesson = assignment.lesson
+    lesson_sources = list(
+        lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
+    )
+    index = next(
+        (i for i, ls in enumerate(lesson_sources) if ls.pk == assignment.lesson_source_id), None
+    )
+    lesson_source = lesson_sources[index]
+    source: Source = lesson_source.source
+    # The credits of this one source, with their authors: one query.
+    source._prefetched_objects_cache = {
+        "credits": SourceAuthor.objects.filter(source=source)
+        .select_related("author")
+        .order_by("order", "pk")
+    }
+    prompts = list(lesson.framework.prompts.all())
+    annotation = SourceAnnotation.objects.filter(
+        assignment=assignment, student=request.user, lesson_source=lesson_source
+    ).first()
+    others = [ls for ls in lesson_sources if ls.pk != lesson_source.pk]
+    by_id = {ls.pk: ls for ls in lesson_sources}
+    links = []
+    for link in annotation.links if annotation else []:
+        other = by_id.get(link.get("source"))
+        if other is not None:
+            links.append({**link, "other": other, "relation_label": _relation_label(link)})
+    return {
+        "assignment": assignment,
+        "lesson": lesson,
+        "lesson_source": lesson_source,
+        "source": source,
+        "label": lesson_source.label,
+        "lesson_sources": lesson_sources,
+        "previous": lesson_sources[index - 1] if index > 0 else None,
+        "next": lesson_sources[index + 1] if index + 1 < len(lesson_sources) else None,
+        "position": index + 1,
+        "prompts": prompts,
+        "glossary": list(lesson.glossary.all()),
+        "annotation": annotation,
+        "highlights": annotation.highlights if annotation else [],
+        "links": links,
+        "others": others,
+        "ratings": Rating.choices,
+        "locked": _locked(assignment),
+        "state": assignment.state(),
+        "highlight_form": HighlightForm(),
+        "link_form": LinkForm(others=others),
+    }
+
+
+def _relation_label(link: dict) -> str:
+    from lessons.models import Relation
+
+    try:
+        return Relation(link.get("relation")).label
+    except ValueError:
+        return ""
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    """GET: the source with the student's analysis. POST: save the analysis."""
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    if assignment.state() == Assignment.State.NOT_OPEN and request.method == "GET":
+        return render(
+            request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
+        )
+    if request.method == "GET":
+        context = _source_page_context(request, assignment, label)
+        form = AnalysisForm(
+            initial=AnalysisForm.initial_for(context["annotation"], context["prompts"]),
+            prompts=context["prompts"],
+        )
+        return render(request, "lessons/student/source.html", {**context, "form": form})
+
+    if refused := _check_writable(request, assignment):
+        return refused
+    prompts = list(assignment.lesson.framework.prompts.all())
+    form = AnalysisForm(request.POST, prompts=prompts)
+    if not form.is_valid():
+        if wants_json(request):
+            return JsonResponse(
+                {
+                    "status": "invalid",
+                    "message": "Not saved: " + _first_error(form),
+                    "errors": field_errors(form),
+                },
+                status=400,
+            )
+        context = _source_page_context(request, assignment, label)
+        return render(request, "lessons/student/source.html", {**context, "form": form}, status=400)
+    try:
+        saved = work.save_analysis(
+            assignment=assignment,
+            student=request.user,
+            lesson_source_id=assignment.lesson_source_id,
+            version=form.cleaned_data["version"],
+            responses=form.responses(),
+            rating=form.cleaned_data["rating"],
+            rating_reason=form.cleaned_data["rating_reason"],
+            done=form.cleaned_data["done"],
+        )
+    except work.Conflict as conflict:
+        current = conflict.current
+        if wants_json(request):
+            return JsonResponse(
+                {
+                    "status": "conflict",
+                    "message": "This analysis was changed in another tab or on another device "
+                    "after you opened this page. Compare the two versions and choose.",
+                    "version": current.version,
+                    "saved_at": timezone.localtime(current.updated_at).isoformat(),
+                    "saved": _analysis_fields(current, prompts),
+                },
+                status=409,
+            )
+        context = _source_page_context(request, assignment, label)
+        # The student's text stays in the form; its version is now the saved one, so
+        # saving again keeps theirs on purpose.
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = AnalysisForm(data, prompts=prompts)
+        form.is_valid()
+        return render(
+            request,
+            "lessons/student/source.html",
+            {
+                **context,
+                "form": form,
+                "conflict": _analysis_pairs(current, prompts),
+                "conflict_at": current.updated_at,
+            },
+            status=409,
+        )
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "status": "saved",
+                "version": saved.version,
+                "saved_at": timezone.localtime(saved.saved_at).isoformat(),
+            }
+        )
+    messages.success(request, "Your analysis is saved.")
+    return redirect(request.path)
+
+
+def _analysis_fields(annotation: SourceAnnotation, prompts) -> dict:
+    fields = {f"response_{p.key}": annotation.responses.get(p.key, "") for p in prompts}
+    fields.update(
+        rating=str(annotation.rating or ""),
+        rating_label=annotation.get_rating_display() if annotation.rating else "Not rated",
+        rating_reason=annotation.rating_reason,
+        done=annotation.status == SourceAnnotation.Status.DONE,
+    )
+    return fields
+
+
+def _analysis_pairs(annotation: SourceAnnotation, prompts) -> list[tuple[str, str]]:
+    """The saved analysis as (what, text) pairs, for a page without JavaScript."""
+    pairs = [(p.label, annotation.responses.get(p.key, "")) for p in prompts]
+    rating = annotation.get_rating_display() if annotation.rating else ""
+    return [*pairs, ("Reliability", rating), ("Why that rating", annotation.rating_reason)]
+
+
+def _answer_pairs(submission: Submission) -> list[tuple[str, str]]:
+    judgement = submission.get_judgement_display() if submission.judgement else ""
+    return [
+        ("Judgement", judgement),
+        ("Answer", submission.answer),
+        ("Why that historian", submission.interpretation_reason),
+    ]
+
+
+def _first_error(form) -> str:
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}: " if field is not None and field.label else ""
+        return f"{label}{errors[0]}"
+    return "check the form."
+
+
+def _marks_response(request, assignment, label: str, *, message: str, status: int = 200):
+    """After a highlight or link changes: JSON with the re-rendered lists, or a redirect."""
+    url = reverse("lessons:source_work", args=[assignment.pk, label])
+    if not wants_json(request):
+        if status < 400:
+            messages.success(request, message)
+        else:
+            messages.error(request, message)
+        return redirect(url)
+    context = _source_page_context(request, assignment, label)
+    return JsonResponse(
+        {
+            "status": "saved" if status < 400 else "invalid",
+            "message": message,
+            "highlights_html": render_to_string(
+                "lessons/student/source.html#highlights", context, request=request
+            ),
+            "links_html": render_to_string(
+                "lessons/student/source.html#links", context, request=request
+            ),
+        },
+        status=status,
+    )
+
+
+@student_required
+@require_POST
+def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk, label=label, with_text=True)
+    if refused := _check_writable(request, assignment):
+        return refused
+    form = HighlightForm(request.POST, text=anchor_text(assignment.source_text or ""))
+    if not form.is_valid():
+        if wants_json(request):
+            return JsonResponse(
+                {"status": "invalid", "message": _first_error(form), "errors": field_errors(form)},
+                status=400,
+            )
+        context = _source_page_context(request, assignment, label)
+        initial = AnalysisForm.initial_for(context["annotation"], context["prompts"])
+        return render(
+            request,
+            "lessons/student/source.html",
+            {
+                **context,
+                "form": AnalysisForm(initial=initial, prompts=context["prompts"]),
+                "highlight_form": form,
+            },
+            status=400,
+        )
+    start, end, quote = form.anchor()
+    try:
+        work.add_highlight(
+            assignment=assignment,
+            student=request.user,
+            lesson_source_id=assignment.lesson_source_id,
+            start=start,
+            end=end,
+            quote=quote,
+            note=form.cleaned_data["note"],
+            tag=form.cleaned_data["tag"],
+        )
+    except work.Closed as full:
+        return _refuse(request, str(full), status=400, url=request.path)
+    return _marks_response(request, assignment, label, message=f"Highlighted “{quote[:60]}”.")
+
+
+@student_required
+@require_POST
+def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: str):
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    if refused := _check_writable(request, assignment):
+        return refused
+    removed = work.remove_highlight(
+        assignment=assignment,
+        student=request.user,
+        lesson_source_id=assignment.lesson_source_id,
+        highlight_id=highlight_id,
+    )
+    message = "Highlight removed." if removed else "That highlight was already gone."
+    return _marks_response(request, assignment, label, message=message)
+
+
+@student_required
+@require_POST
+def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    if refused := _check_writable(request, assignment):
+        return refused
+    others = LessonSource.objects.filter(lesson=assignment.lesson_id).exclude(
+        pk=assignment.lesson_source_id
+    )
+    form = LinkForm(request.POST, others=others.select_related("source"))
+    if not form.is_valid():
+        message = _first_error(form)
+        if wants_json(request):
+            return JsonResponse(
+                {"status": "invalid", "message": message, "errors": field_errors(form)},
+                status=400,
+            )
+        context = _source_page_context(request, assignment, label)
+        initial = AnalysisForm.initial_for(context["annotation"], context["prompts"])
+        return render(
+            request,
+            "lessons/student/source.html",
+            {
+                **context,
+                "form": AnalysisForm(initial=initial, prompts=context["prompts"]),
+                "link_form": form,
+            },
+            status=400,
+        )
+    work.set_link(
+        assignment=assignment,
+        student=request.user,
+        lesson_source_id=assignment.lesson_source_id,
+        other_id=form.cleaned_data["other"],
+        relation=form.cleaned_data["relation"],
+        note=form.cleaned_data["note"],
+    )
+    return _marks_response(request, assignment, label, message="Link saved.")
+
+
+@student_required
+@require_POST
+def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    if refused := _check_writable(request, assignment):
+        return refused
+    work.remove_link(
+        assignment=assignment,
+        student=request.user,
+        lesson_source_id=assignment.lesson_source_id,
+        other_id=other_pk,
+    )
+    return _marks_response(request, assignment, label, message="Link removed.")
+
+
+# --- The answer ---------------------------------------------------------------------------
+
+
+def _answer_context(request, assignment: Assignment) -> dict:
+    lesson = assignment.lesson
+    lesson_sources = list(lesson.lesson_sources.select_related("source").order_by("order", "pk"))
+    interpretations = list(
+        Interpretation.objects.filter(lessons=lesson).select_related("historian", "work")
+    )
+    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
+    return {
+        "assignment": assignment,
+        "lesson": lesson,
+        "lesson_sources": lesson_sources,
+        "interpretations": interpretations,
+        "submission": submission,
+        "locked": _locked(assignment),
+        "state": assignment.state(),
+        "extents": Extent.choices,
+    }
+
+
+def _answer_initial(submission: Submission | None, lesson_sources) -> dict:
+    if submission is None:
+        return {"version": 0}
+    initial = {
+        "version": submission.version,
+        "judgement": submission.judgement,
+        "answer": submission.answer,
+        "preferred_interpretation": submission.preferred_interpretation_id,
+        "interpretation_reason": submission.interpretation_reason,
+    }
+    for ls in lesson_sources:
+        initial[f"cite_{ls.pk}"] = submission.cited.get(str(ls.pk), "")
+    return initial
+
+
+def _answer_fields(submission: Submission) -> dict:
+    return {
+        "judgement": str(submission.judgement or ""),
+        "judgement_label": submission.get_judgement_display() if submission.judgement else "",
+        "answer": submission.answer,
+        "preferred_interpretation": str(submission.preferred_interpretation_id or ""),
+        "interpretation_reason": submission.interpretation_reason,
+        **{f"cite_{key}": value for key, value in submission.cited.items()},
+    }
+
+
+class _Ids:
+    """Stand-ins with only a pk: enough for AnswerForm to validate choices on a save."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk)
+    if assignment.state() == Assignment.State.NOT_OPEN and request.method == "GET":
+        return render(
+            request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
+        )
+    if request.method == "GET":
+        context = _answer_context(request, assignment)
+        form = AnswerForm(
+            initial=_answer_initial(context["submission"], context["lesson_sources"]),
+            lesson_sources=context["lesson_sources"],
+            interpretations=context["interpretations"],
+        )
+        return render(request, "lessons/student/answer.html", {**context, "form": form})
+
+    if refused := _check_writable(request, assignment):
+        return refused
+    context = _answer_context(request, assignment)
+    form = AnswerForm(
+        request.POST,
+        lesson_sources=context["lesson_sources"],
+        interpretations=context["interpretations"],
+    )
+    if not form.is_valid():
+        if wants_json(request):
+            return JsonResponse(
+                {
+                    "status": "invalid",
+                    "message": "Not saved: " + _first_error(form),
+                    "errors": field_errors(form),
+                },
+                status=400,
+            )
+        return render(request, "lessons/student/answer.html", {**context, "form": form}, status=400)
+    try:
+        saved = work.save_answer(
+            assignment=assignment,
+            student=request.user,
+            version=form.cleaned_data["version"],
+            judgement=form.cleaned_data["judgement"],
+            answer=form.cleaned_data["answer"],
+            cited=form.cited(),
+            preferred_interpretation_id=form.cleaned_data["preferred_interpretation"],
+            interpretation_reason=form.cleaned_data["interpretation_reason"],
+        )
+    except work.Closed as closed:
+        return _refuse(request, str(closed))
+    except work.Conflict as conflict:
+        current = conflict.current
+        if wants_json(request):
+            return JsonResponse(
+                {
+                    "status": "conflict",
+                    "message": "Your answer was changed in another tab or on another device "
+                    "after you opened this page. Compare the two versions and choose.",
+                    "version": current.version,
+                    "saved_at": timezone.localtime(current.updated_at).isoformat(),
+                    "saved": _answer_fields(current),
+                },
+                status=409,
+            )
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = AnswerForm(
+            data,
+            lesson_sources=context["lesson_sources"],
+            interpretations=context["interpretations"],
+        )
+        form.is_valid()
+        return render(
+            request,
+            "lessons/student/answer.html",
+            {
+                **context,
+                "form": form,
+                "conflict": _answer_fields(current),
+                "conflict_at": current.updated_at,
+            },
+            status=409,
+        )
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "status": "saved",
+                "version": saved.version,
+                "saved_at": timezone.localtime(saved.saved_at).isoformat(),
+            }
+        )
+    messages.success(request, "Your answer is saved.")
+    return redirect(request.path)
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation with a summary; POST hands the answer in."""
+    assignment = _get_assignment_for_student(request, pk)
+    answer_url = reverse("lessons:answer", args=[assignment.pk])
+    if assignment.my_status == Submission.Status.SUBMITTED:
+        messages.info(request, "Your answer is already submitted.")
+        return redirect(answer_url)
+    try:
+        work.check_open(assignment)
+    except work.Closed as closed:
+        return _refuse(request, str(closed), url=answer_url)
+    if _locked(assignment):
+        return _refuse(
+            request,
+            work.LOCKED_RETURNED,
+            url=answer_url,
+        )
+    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
+    problems = _submission_problems(submission)
+    if request.method == "GET":
+        statuses = list(
+            SourceAnnotation.objects.filter(
+                assignment=assignment, student=request.user
+            ).values_list("status", flat=True)
+        )
+        return render(
+            request,
+            "lessons/student/submit.html",
+            {
+                "assignment": assignment,
+                "lesson": assignment.lesson,
+                "submission": submission,
+                "problems": problems,
+                "done_total": statuses.count(SourceAnnotation.Status.DONE),
+                "source_total": assignment.lesson.lesson_sources.count(),
+                "words": len(submission.answer.split()) if submission else 0,
+            },
+            status=400 if problems else 200,
+        )
+    if problems:
+        messages.error(request, " ".join(problems))
+        return redirect(answer_url)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _refuse(
+            request,
+            "The form was incomplete. Open the answer page and try again.",
+            status=400,
+            url=answer_url,
+        )
+    try:
+        work.submit(assignment=assignment, student=request.user, version=version)
+    except work.Conflict:
+        messages.error(
+            request,
+            "Your answer changed after you opened the confirmation (in another tab?). "
+            "Check it once more, then submit.",
+        )
+        return redirect(answer_url)
+    except work.Closed as closed:
+        messages.error(request, str(closed))
+        return redirect(answer_url)
+    messages.success(request, "Submitted. Your teacher can now read and mark your work.")
+    return redirect("lessons:assignment", pk=assignment.pk)
+
+
+def _submission_problems(submission: Submission | None) -> list[str]:
+    if submission is None or not submission.answer.strip():
+        return ["Write your answer before submitting it."]
+    if submission.judgement is None:
+        return ["Choose your judgement on the scale before submitting."]
+    return []
+
+
+# --- The annotated bibliography ----------------------------------------------------------
+
+
+@student_required
+@require_GET
+def bibliography(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk)
+    lesson = assignment.lesson
+    lesson_sources = list(
+        lesson.lesson_sources.order_by("order", "pk").prefetch_related(
+            Prefetch("source", queryset=Source.objects.with_citation_data())
+        )
+    )
+    annotations = {
+        a.lesson_source_id: a
+        for a in SourceAnnotation.objects.filter(assignment=assignment, student=request.user)
+    }
+    prompts = list(lesson.framework.prompts.all())
+    entries = []
+    for ls in lesson_sources:
+        annotation = annotations.get(ls.pk)
+        paragraphs = []
+        if annotation:
+            paragraphs = [
+                (p.label, annotation.responses[p.key])
+                for p in prompts
+                if annotation.responses.get(p.key, "").strip()
+            ]
+        entries.append({"lesson_source": ls, "annotation": annotation, "paragraphs": paragraphs})
+    # Sections in the lesson's order; within each, entries alphabetically, as Chicago has it.
+    sections: dict[str, list] = {}
+    for entry in entries:
+        sections.setdefault(entry["lesson_source"].section, []).append(entry)
+    for section_entries in sections.values():
+        section_entries.sort(key=lambda e: _sort_key(e["lesson_source"].source))
+    return render(
+        request,
+        "lessons/student/bibliography.html",
+        {"assignment": assignment, "lesson": lesson, "sections": list(sections.items())},
+    )
+
+
+def _sort_key(source: Source) -> str:
+    text = plain(source.bibliography_entry())
+    return text.lstrip("“‘\"'").casefold()

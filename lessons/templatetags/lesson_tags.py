@@ -1,0 +1,57 @@
+"""Template helpers for students' pages."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def mark_glossary(html: SafeString, terms) -> SafeString:
+    """Mark each lesson glossary term where it first appears in a source's rendered text.
+
+    Works on text between tags only, adds no text of its own (so highlight offsets,
+    measured in the page's text, do not move) and escapes the definition it carries.
+    The term gets keyboard focus; the definition shows on hover and focus, and screen
+    readers hear it through aria-describedby pointing at the glossary list.
+    """
+    terms = sorted(terms, key=lambda t: -len(t.term))
+    if not terms:
+        return html
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(escape(t.term)) for t in terms) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    by_term = {escape(t.term).lower(): t for t in terms}
+    seen: set[int] = set()
+
+    def mark(match: re.Match) -> str:
+        term = by_term.get(match.group(1).lower())
+        if term is None or term.pk in seen:
+            return match.group(0)
+        seen.add(term.pk)
+        return (
+            f'<span class="gloss" tabindex="0" data-definition="{escape(term.definition)}" '
+            f'aria-describedby="gloss-{term.pk}">{match.group(1)}</span>'
+        )
+
+    parts = re.split(r"(<[^>]*>)", str(html))
+    for index, part in enumerate(parts):
+        if part and not part.startswith("<"):
+            parts[index] = pattern.sub(mark, part)
+    return mark_safe("".join(parts))
+
+
+@register.filter
+def word_count(text: str) -> int:
+    return len((text or "").split())
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,223 @@
+"""Saving students' work without ever losing a word.
+
+Every write names the version the student's page started from. The UPDATE only
+matches that version, so a stale tab gets a `Conflict` carrying what is saved now,
+and the student chooses; nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lessons.models import Assignment, SourceAnnotation, Submission
+
+HIGHLIGHTS_MAX = 100
+LOCKED_SUBMITTED = (
+    "You have submitted this work, so it cannot be changed until your teacher returns it."
+)
+LOCKED_RETURNED = "Your teacher has returned this work without asking for a revision."
+
+
+class Conflict(Exception):
+    """The work changed since this page loaded it (another tab, another device)."""
+
+    def __init__(self, current):
+        super().__init__("The work was changed elsewhere.")
+        self.current = current
+
+
+class Closed(Exception):
+    """The assignment does not accept work now, or this work is submitted."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    version: int
+    saved_at: datetime
+
+
+def check_open(assignment: Assignment) -> None:
+    state = assignment.state()
+    if state == Assignment.State.NOT_OPEN:
+        raise Closed(
+            f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %-d %B at %H:%M}. "
+            "Nothing was saved yet; your text is still on this page."
+        )
+    if state == Assignment.State.CLOSED:
+        raise Closed(
+            "This lesson closed at its due date and your teacher is not accepting late work. "
+            "Nothing was saved; copy your text if you want to keep it, and talk to your teacher."
+        )
+
+
+def check_editable(submission: Submission | None) -> None:
+    if submission is not None and not submission.editable:
+        if submission.status == Submission.Status.SUBMITTED:
+            raise Closed(LOCKED_SUBMITTED)
+        raise Closed(LOCKED_RETURNED)
+
+
+def save_analysis(
+    *,
+    assignment: Assignment,
+    student,
+    lesson_source_id: int,
+    version: int,
+    responses: dict[str, str],
+    rating: int | None,
+    rating_reason: str,
+    done: bool,
+) -> Saved:
+    status = SourceAnnotation.Status.DONE if done else SourceAnnotation.Status.IN_PROGRESS
+    fields = {
+        "responses": responses,
+        "rating": rating,
+        "rating_reason": rating_reason,
+        "status": status,
+    }
+    now = timezone.now()
+    key = {"assignment": assignment, "student": student, "lesson_source_id": lesson_source_id}
+    if version == 0:
+        try:
+            with transaction.atomic():
+                SourceAnnotation.objects.create(**key, **fields, version=1)
+        except IntegrityError:  # another tab saved first
+            raise Conflict(SourceAnnotation.objects.get(**key)) from None
+        return Saved(1, now)
+    updated = SourceAnnotation.objects.filter(**key, version=version).update(
+        **fields, version=F("version") + 1, updated_at=now
+    )
+    if not updated:
+        raise Conflict(SourceAnnotation.objects.filter(**key).first())
+    return Saved(version + 1, now)
+
+
+def _change_marks(*, assignment, student, lesson_source_id: int, change) -> SourceAnnotation:
+    """Apply `change(annotation)` to highlights or links under a row lock.
+
+    Highlights and links are added and removed one at a time, so they need no version
+    from the page: two tabs adding highlights both keep theirs.
+    """
+    key = {"assignment": assignment, "student": student, "lesson_source_id": lesson_source_id}
+    with transaction.atomic():
+        annotation = SourceAnnotation.objects.select_for_update().filter(**key).first()
+        if annotation is None:
+            annotation = SourceAnnotation(**key)
+        change(annotation)
+        if annotation.pk is None:
+            annotation.save()
+        else:
+            annotation.save(update_fields=["highlights", "links", "updated_at"])
+    return annotation
+
+
+def add_highlight(*, assignment, student, lesson_source_id, start, end, quote, note, tag) -> dict:
+    highlight = {
+        "id": secrets.token_hex(4),
+        "start": start,
+        "end": end,
+        "quote": quote,
+        "note": note,
+        "tag": tag,
+    }
+
+    def change(annotation: SourceAnnotation) -> None:
+        if len(annotation.highlights) >= HIGHLIGHTS_MAX:
+            raise Closed(
+                f"A source can have at most {HIGHLIGHTS_MAX} highlights. Remove one first."
+            )
+        annotation.highlights = sorted(
+            [*annotation.highlights, highlight], key=lambda h: (h["start"], h["end"])
+        )
+
+    _change_marks(
+        assignment=assignment, student=student, lesson_source_id=lesson_source_id, change=change
+    )
+    return highlight
+
+
+def remove_highlight(*, assignment, student, lesson_source_id, highlight_id: str) -> bool:
+    removed = []
+
+    def change(annotation: SourceAnnotation) -> None:
+        kept = [h for h in annotation.highlights if h.get("id") != highlight_id]
+        removed.append(len(kept) != len(annotation.highlights))
+        annotation.highlights = kept
+
+    _change_marks(
+        assignment=assignment, student=student, lesson_source_id=lesson_source_id, change=change
+    )
+    return removed[0]
+
+
+def set_link(*, assignment, student, lesson_source_id, other_id: int, relation: str, note: str):
+    """Link this source to another; linking the same pair again replaces the old link."""
+
+    def change(annotation: SourceAnnotation) -> None:
+        others = [link for link in annotation.links if link.get("source") != other_id]
+        annotation.links = [*others, {"source": other_id, "relation": relation, "note": note}]
+
+    _change_marks(
+        assignment=assignment, student=student, lesson_source_id=lesson_source_id, change=change
+    )
+
+
+def remove_link(*, assignment, student, lesson_source_id, other_id: int) -> None:
+    def change(annotation: SourceAnnotation) -> None:
+        annotation.links = [link for link in annotation.links if link.get("source") != other_id]
+
+    _change_marks(
+        assignment=assignment, student=student, lesson_source_id=lesson_source_id, change=change
+    )
+
+
+def save_answer(*, assignment, student, version: int, **fields) -> Saved:
+    now = timezone.now()
+    key = {"assignment": assignment, "student": student}
+    if version == 0:
+        try:
+            with transaction.atomic():
+                Submission.objects.create(**key, **fields, version=1)
+        except IntegrityError:
+            raise Conflict(Submission.objects.get(**key)) from None
+        return Saved(1, now)
+    editable = Submission.objects.filter(**key, version=version).filter(
+        status__in=[Submission.Status.DRAFT, Submission.Status.RETURNED]
+    )
+    updated = editable.exclude(status=Submission.Status.RETURNED, revision_allowed=False).update(
+        **fields, version=F("version") + 1, updated_at=now
+    )
+    if not updated:
+        current = Submission.objects.filter(**key).first()
+        check_editable(current)
+        raise Conflict(current)
+    return Saved(version + 1, now)
+
+
+def submit(*, assignment, student, version: int) -> Submission:
+    """Hand the answer in. Submitting twice (a double click, a resent request) is harmless."""
+    now = timezone.now()
+    key = {"assignment": assignment, "student": student}
+    updated = (
+        Submission.objects.filter(**key, version=version)
+        .filter(status__in=[Submission.Status.DRAFT, Submission.Status.RETURNED])
+        .exclude(status=Submission.Status.RETURNED, revision_allowed=False)
+        .update(
+            status=Submission.Status.SUBMITTED,
+            submitted_at=now,
+            revision_allowed=False,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+    )
+    current = Submission.objects.get(**key)
+    if not updated and current.status != Submission.Status.SUBMITTED:
+        check_editable(current)
+        raise Conflict(current)
+    return current

@@ -1,0 +1,586 @@
+// Students' work pages: autosave, a copy in this browser, conflicts, highlights.
+// Every form here also works as a plain POST without this script.
+(function () {
+  "use strict";
+
+  const SAVE_DELAY = 1200; // ms after typing stops; the brief promises within 2 s
+  const RETRY_DELAY = 5000;
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function post(url, body) {
+    body.set("csrfmiddlewaretoken", csrfToken());
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    });
+  }
+
+  function timeText(date) {
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([key, value]) => {
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    });
+    children.forEach((child) => node.append(child));
+    return node;
+  }
+
+  // --- Autosaving forms -------------------------------------------------------------
+
+  function fieldValues(form) {
+    const values = {};
+    form.querySelectorAll("textarea[name], input[name], select[name]").forEach((field) => {
+      const name = field.name;
+      if (name === "csrfmiddlewaretoken" || name === "version") return;
+      if (field.type === "radio") {
+        if (!(name in values)) values[name] = "";
+        if (field.checked) values[name] = field.value;
+      } else if (field.type === "checkbox") {
+        values[name] = field.checked;
+      } else {
+        values[name] = field.value;
+      }
+    });
+    return values;
+  }
+
+  function setFieldValues(form, values) {
+    Object.entries(values).forEach(([name, value]) => {
+      form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((field) => {
+        if (field.type === "radio") field.checked = String(value) === field.value;
+        else if (field.type === "checkbox") field.checked = Boolean(value);
+        else field.value = value == null ? "" : value;
+      });
+    });
+    form.dispatchEvent(new Event("coexist:filled"));
+  }
+
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  class Autosave {
+    constructor(form) {
+      this.form = form;
+      this.key = "coexist:" + form.dataset.draftKey;
+      this.status = form.querySelector("[data-save-status]");
+      this.versionInput = form.querySelector("input[name=version]");
+      this.timer = null;
+      this.inFlight = false;
+      this.again = false;
+      this.blocked = false; // a conflict waits for the student's choice
+      this.lastSaved = fieldValues(form);
+      this.waitingToRetry = false;
+      form.addEventListener("input", () => this.changed());
+      form.addEventListener("change", () => this.changed());
+      form.addEventListener("coexist:filled", () => this.changed());
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.saveNow();
+      });
+      window.addEventListener("online", () => this.retry());
+      window.addEventListener("focus", () => this.retry());
+      document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "visible") this.retry();
+      });
+      // No "leave this page?" prompt: the copy in this browser is offered back instead.
+      window.addEventListener("pagehide", () => {
+        if (this.dirty()) this.keepDraft();
+      });
+      this.offerDraft();
+    }
+
+    dirty() {
+      return !same(fieldValues(this.form), this.lastSaved);
+    }
+
+    show(text, state, extra) {
+      if (!this.status) return;
+      this.status.replaceChildren(text);
+      if (extra) this.status.append(" ", extra);
+      this.status.dataset.state = state;
+    }
+
+    keepDraft() {
+      try {
+        localStorage.setItem(
+          this.key,
+          JSON.stringify({
+            fields: fieldValues(this.form),
+            version: Number(this.versionInput.value),
+            at: Date.now(),
+          }),
+        );
+      } catch (error) {
+        // Storage full or disabled: the server copy and the open page still hold the text.
+      }
+    }
+
+    dropDraft() {
+      try {
+        localStorage.removeItem(this.key);
+      } catch (error) {
+        /* nothing to drop */
+      }
+    }
+
+    changed() {
+      if (!this.dirty()) return;
+      this.keepDraft();
+      if (this.blocked) return;
+      this.show("Unsaved changes…", "pending");
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.saveNow(), SAVE_DELAY);
+    }
+
+    retry() {
+      if (this.waitingToRetry && !this.blocked && this.dirty()) this.saveNow();
+    }
+
+    scheduleRetry() {
+      this.waitingToRetry = true;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.retry(), RETRY_DELAY);
+    }
+
+    async saveNow(options = {}) {
+      clearTimeout(this.timer);
+      if (this.inFlight) {
+        this.again = true;
+        return;
+      }
+      if (this.blocked && !options.force) return;
+      this.inFlight = true;
+      this.waitingToRetry = false;
+      const sent = fieldValues(this.form);
+      this.show("Saving…", "saving");
+      let response;
+      let data = {};
+      try {
+        response = await post(this.form.action || window.location.href, new FormData(this.form));
+        data = await response.json().catch(() => ({}));
+      } catch (error) {
+        this.inFlight = false;
+        this.show(
+          "Not saved: no connection. Your text is kept in this browser and will be saved when you are back online.",
+          "error",
+        );
+        this.scheduleRetry();
+        return;
+      }
+      this.inFlight = false;
+      if (response.ok && data.status === "saved") {
+        this.versionInput.value = data.version;
+        this.lastSaved = sent;
+        const at = new Date(data.saved_at);
+        this.show("Saved at ", "saved", el("time", { datetime: data.saved_at }, timeText(at)));
+        if (same(fieldValues(this.form), sent)) this.dropDraft();
+        else this.changed();
+      } else if (response.status === 409 && data.status === "conflict") {
+        this.conflict(data);
+      } else if (response.status === 401) {
+        const link = el(
+          "a",
+          { href: data.login_url || "/accounts/login/", target: "_blank", rel: "noopener" },
+          "Log in again (opens a new tab)",
+        );
+        this.show(data.message || "You have been signed out. Your text is kept here.", "error", link);
+        this.scheduleRetry();
+      } else if (response.status === 403 && data.status === "csrf" && !options.csrfRetried) {
+        // A login in another tab gives a new token; the cookie already has it.
+        this.again = false;
+        return this.saveNow({ ...options, csrfRetried: true });
+      } else if (response.status === 403 && data.status === "csrf") {
+        this.show(data.message, "error");
+        this.scheduleRetry();
+      } else {
+        this.show(data.message || "Not saved: something went wrong. Your text is kept here.", "error");
+        if (response.status >= 500) this.scheduleRetry();
+      }
+      if (this.again && !this.blocked) {
+        this.again = false;
+        this.saveNow();
+      }
+    }
+
+    conflict(data) {
+      this.blocked = true;
+      this.show("Not saved: changed elsewhere. Choose a version below.", "error");
+      const slot = this.form.querySelector("[data-conflict-slot]");
+      const mine = fieldValues(this.form);
+      const rows = el("dl", { class: "conflict-versions small mb-2" });
+      Object.keys(data.saved).forEach((name) => {
+        if (name.endsWith("_label")) return;
+        const theirs = data.saved[name];
+        const ours = mine[name];
+        if (ours === undefined || String(theirs ?? "") === String(ours ?? "")) return;
+        const field = this.form.querySelector(`[name="${CSS.escape(name)}"]`);
+        const label = field ? labelFor(field) : name;
+        const shownTheirs = data.saved[name + "_label"] || theirs;
+        rows.append(
+          el("dt", {}, label),
+          el("dd", {}, el("span", { class: "version-tag" }, "Saved elsewhere: "), el("span", { class: "saved-version" }, String(shownTheirs || "(empty)"))),
+          el("dd", {}, el("span", { class: "version-tag" }, "On this page: "), el("span", { class: "page-version" }, typeof ours === "boolean" ? (ours ? "yes" : "no") : String(ours || "(empty)"))),
+        );
+      });
+      const keepMine = el("button", { type: "button", class: "btn btn-sm btn-primary" }, "Keep this page’s version");
+      const useTheirs = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary" }, "Use the saved version");
+      const panel = el(
+        "div",
+        { class: "alert alert-warning conflict", role: "alert" },
+        el("h3", { class: "h6" }, "Changed somewhere else"),
+        el("p", { class: "mb-2" }, data.message),
+        rows,
+        el("div", { class: "d-flex flex-wrap gap-2" }, keepMine, useTheirs),
+      );
+      slot.replaceChildren(panel);
+      keepMine.addEventListener("click", () => {
+        this.versionInput.value = data.version;
+        this.blocked = false;
+        slot.replaceChildren();
+        this.saveNow();
+      });
+      useTheirs.addEventListener("click", () => {
+        this.versionInput.value = data.version;
+        const values = {};
+        Object.entries(data.saved).forEach(([name, value]) => {
+          if (!name.endsWith("_label")) values[name] = value;
+        });
+        Object.keys(mine).forEach((name) => {
+          if (name.startsWith("cite_") && !(name in values)) values[name] = "";
+        });
+        this.blocked = false;
+        setFieldValues(this.form, values);
+        this.lastSaved = fieldValues(this.form);
+        this.dropDraft();
+        slot.replaceChildren();
+        this.show("Showing the saved version.", "saved");
+      });
+      panel.querySelector("button").focus();
+    }
+
+    offerDraft() {
+      let draft = null;
+      try {
+        draft = JSON.parse(localStorage.getItem(this.key) || "null");
+      } catch (error) {
+        draft = null;
+      }
+      if (!draft || !draft.fields) return;
+      const current = fieldValues(this.form);
+      const differs = Object.keys(draft.fields).some(
+        (name) => name in current && String(draft.fields[name] ?? "") !== String(current[name] ?? ""),
+      );
+      if (!differs) {
+        this.dropDraft();
+        return;
+      }
+      const slot = this.form.querySelector("[data-restore-slot]");
+      if (!slot) return;
+      const restore = el("button", { type: "button", class: "btn btn-sm btn-primary" }, "Restore my unsaved text");
+      const discard = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary" }, "Discard it");
+      const when = new Date(draft.at);
+      slot.replaceChildren(
+        el(
+          "div",
+          { class: "alert alert-info restore", role: "alert" },
+          el("p", { class: "mb-2" }, "This browser kept text you typed at ", el("time", { datetime: when.toISOString() }, timeText(when)), " that was not saved (a reload, a crash or a lost connection)."),
+          el("div", { class: "d-flex flex-wrap gap-2" }, restore, discard),
+        ),
+      );
+      restore.addEventListener("click", () => {
+        slot.replaceChildren();
+        setFieldValues(this.form, draft.fields);
+        this.saveNow();
+      });
+      discard.addEventListener("click", () => {
+        slot.replaceChildren();
+        this.dropDraft();
+      });
+    }
+
+    async saveBefore(callback) {
+      if (this.dirty()) await this.saveNow();
+      if (!this.dirty()) callback();
+    }
+  }
+
+  function labelFor(field) {
+    if (field.type === "radio") {
+      const legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+      return legend ? legend.textContent.trim() : field.name;
+    }
+    const label = document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
+    return label ? label.textContent.trim() : field.name;
+  }
+
+  // --- Small helpers on the forms ---------------------------------------------------------
+
+  function wireStarters(root) {
+    root.querySelectorAll("[data-starter]").forEach((button) => {
+      button.addEventListener("click", () => {
+        const target = document.getElementById(button.dataset.target);
+        if (!target) return;
+        const gap = target.value && !/\s$/.test(target.value) ? " " : "";
+        target.value += gap + button.dataset.starter + " ";
+        target.focus();
+        target.setSelectionRange(target.value.length, target.value.length);
+        target.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+
+  function wireWordCount() {
+    const box = document.getElementById("id_answer");
+    const counter = document.querySelector("[data-word-count]");
+    if (!box || !counter) return;
+    const update = () => {
+      const words = box.value.trim() ? box.value.trim().split(/\s+/).length : 0;
+      counter.textContent = `${words} word${words === 1 ? "" : "s"} · ${box.value.length.toLocaleString()} of 20,000 characters`;
+    };
+    box.addEventListener("input", update);
+    update();
+  }
+
+  // --- Highlights ----------------------------------------------------------------------
+
+  // The page's text with whitespace runs collapsed, and where each character lives:
+  // the same measure the server uses for offsets.
+  function textMap(root) {
+    const chars = [];
+    const nodes = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    let text = "";
+    while ((node = walker.nextNode())) {
+      const value = node.nodeValue;
+      for (let i = 0; i < value.length; i += 1) {
+        const ch = value[i];
+        if (/\s/.test(ch)) {
+          if (!text.length || text[text.length - 1] === " ") continue;
+          text += " ";
+        } else {
+          text += ch;
+        }
+        chars.push(node);
+        nodes.push(i);
+      }
+    }
+    return { text, nodeAt: chars, offsetAt: nodes };
+  }
+
+  function collapse(text) {
+    return text.replace(/\s+/g, " ").trim();
+  }
+
+  function locate(map, quote, start) {
+    const haystack = map.text.toLowerCase();
+    const needle = collapse(quote).toLowerCase();
+    if (!needle) return null;
+    if (haystack.substr(start, needle.length) === needle) return start;
+    let best = null;
+    let at = haystack.indexOf(needle);
+    while (at !== -1) {
+      if (best === null || Math.abs(at - start) < Math.abs(best - start)) best = at;
+      at = haystack.indexOf(needle, at + 1);
+    }
+    return best;
+  }
+
+  function unmark(root) {
+    root.querySelectorAll("mark.hl").forEach((mark) => {
+      mark.replaceWith(...mark.childNodes);
+    });
+    root.normalize();
+  }
+
+  function markRange(map, from, to, tag, title) {
+    // Wrap each text node's part of [from, to) separately, last first so offsets hold.
+    const pieces = [];
+    for (let i = from; i < to; i += 1) {
+      const node = map.nodeAt[i];
+      const last = pieces[pieces.length - 1];
+      if (last && last.node === node) last.end = map.offsetAt[i] + 1;
+      else pieces.push({ node, start: map.offsetAt[i], end: map.offsetAt[i] + 1 });
+    }
+    pieces.reverse().forEach(({ node, start, end }) => {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, end);
+      const mark = el("mark", { class: `hl tag-${tag}`, title: title });
+      range.surroundContents(mark);
+    });
+  }
+
+  function renderHighlights() {
+    const root = document.getElementById("source-text");
+    if (!root) return;
+    unmark(root);
+    const items = Array.from(document.querySelectorAll("[data-highlight]"));
+    // Later marks split text nodes; place them from the end of the text backwards.
+    const placed = items
+      .map((item) => {
+        const map = textMap(root);
+        const start = locate(map, item.dataset.quote, Number(item.dataset.start));
+        return start === null ? null : { item, start, length: collapse(item.dataset.quote).length };
+      })
+      .filter(Boolean)
+      .sort((a, b) => b.start - a.start);
+    placed.forEach(({ item, start, length }) => {
+      const map = textMap(root);
+      const note = item.querySelector("p");
+      markRange(map, start, start + length, item.dataset.tag, `${item.dataset.tag}${note ? ": " + note.textContent : ""}`);
+    });
+  }
+
+  function wireSelection() {
+    const root = document.getElementById("source-text");
+    const form = document.querySelector("[data-highlight-form]");
+    if (!root || !form) return;
+    const button = el("button", { type: "button", class: "btn btn-sm btn-dark highlight-popover", hidden: "" }, "Highlight selection");
+    document.body.append(button);
+    let pending = null;
+    const check = () => {
+      const selection = window.getSelection();
+      if (!selection.rangeCount || selection.isCollapsed) {
+        button.hidden = true;
+        return;
+      }
+      const range = selection.getRangeAt(0);
+      if (!root.contains(range.commonAncestorContainer)) {
+        button.hidden = true;
+        return;
+      }
+      const before = document.createRange();
+      before.setStart(root, 0);
+      before.setEnd(range.startContainer, range.startOffset);
+      const prefix = before.toString().replace(/\s+/g, " ").replace(/^ /, "");
+      const raw = range.toString();
+      const leading = /^\s/.test(raw) && prefix && !prefix.endsWith(" ") ? 1 : 0;
+      pending = { quote: collapse(raw), start: prefix.length + leading };
+      if (!pending.quote) {
+        button.hidden = true;
+        return;
+      }
+      const box = range.getBoundingClientRect();
+      button.style.top = `${window.scrollY + box.bottom + 6}px`;
+      button.style.left = `${window.scrollX + Math.max(box.left, 8)}px`;
+      button.hidden = false;
+    };
+    root.addEventListener("mouseup", () => setTimeout(check, 0));
+    root.addEventListener("keyup", () => setTimeout(check, 0));
+    document.addEventListener("selectionchange", () => {
+      const selection = window.getSelection();
+      if (selection.isCollapsed) button.hidden = true;
+    });
+    button.addEventListener("mousedown", (event) => event.preventDefault());
+    button.addEventListener("click", () => {
+      if (!pending) return;
+      const live = document.querySelector("[data-highlight-form]");
+      live.querySelector("[name=quote]").value = pending.quote;
+      live.querySelector("[name=start]").value = pending.start;
+      button.hidden = true;
+      window.getSelection().removeAllRanges();
+      live.querySelector("[name=note]").focus();
+    });
+  }
+
+  function wireMarksForms(autosave) {
+    document.querySelectorAll("[data-marks-form]").forEach((form) => {
+      if (form.dataset.wired) return;
+      form.dataset.wired = "1";
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const submit = form.querySelector("[type=submit]");
+        submit.disabled = true;
+        let response;
+        let data = {};
+        try {
+          response = await post(form.action, new FormData(form));
+          data = await response.json().catch(() => ({}));
+        } catch (error) {
+          submit.disabled = false;
+          say(form, "Not saved: no connection. Try again when you are back online; what you typed is still here.");
+          return;
+        }
+        submit.disabled = false;
+        if (response.ok && data.highlights_html) {
+          replaceSection("highlights", data.highlights_html);
+          replaceSection("links", data.links_html);
+          renderHighlights();
+          wireMarksForms(autosave);
+          announce(data.message);
+        } else if (response.status === 401) {
+          say(form, data.message + " ");
+        } else if (response.status === 403 && data.status === "csrf") {
+          say(form, data.message);
+        } else {
+          say(form, data.message || "That did not work. Check what you typed and try again.");
+        }
+      });
+    });
+  }
+
+  function replaceSection(id, html) {
+    const current = document.getElementById(id);
+    if (!current || !html) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    const fresh = holder.querySelector(`#${id}`);
+    if (fresh) current.replaceWith(fresh);
+  }
+
+  function say(form, message) {
+    let box = form.querySelector("[data-form-message]");
+    if (!box) {
+      box = el("div", { class: "alert alert-danger py-2 small", role: "alert", "data-form-message": "" });
+      form.prepend(box);
+    }
+    box.textContent = message;
+  }
+
+  function announce(message) {
+    let region = document.getElementById("marks-announcer");
+    if (!region) {
+      region = el("p", { id: "marks-announcer", class: "visually-hidden", role: "status" });
+      document.body.append(region);
+    }
+    region.textContent = message || "";
+  }
+
+  // --- Start ------------------------------------------------------------------------------
+
+  document.addEventListener("DOMContentLoaded", () => {
+    let autosave = null;
+    document.querySelectorAll("form[data-autosave]").forEach((form) => {
+      autosave = new Autosave(form);
+      window.coexistAutosave = autosave;
+    });
+    wireStarters(document);
+    wireWordCount();
+    renderHighlights();
+    wireSelection();
+    wireMarksForms(autosave);
+    const submitLink = document.querySelector("[data-submit-link]");
+    if (submitLink && autosave) {
+      submitLink.addEventListener("click", (event) => {
+        event.preventDefault();
+        autosave.saveBefore(() => {
+          window.location.href = submitLink.href;
+        });
+      });
+    }
+  });
+})();

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from coexist import access
-from coexist.http import wants_json
+from coexist.http import signed_out_response, wants_json
 from lessons.views import student_classes, teacher_classes
 
 
@@ -30,6 +30,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     An autosave from a page gets JSON instead, so the page can keep the text, fetch the
     new token from its cookie and try again.
     """
+    if wants_json(request) and not request.user.is_authenticated:
+        # Cookies gone altogether (an expired or cleared session): logging in again
+        # restores both the session and the token.
+        return signed_out_response()
     if wants_json(request):
         return JsonResponse(
             {

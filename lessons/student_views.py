@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist import access
-from coexist.http import wants_json
+from coexist.http import signed_out_response, wants_json
 from lessons import work
 from lessons.models import (
     Assignment,
@@ -45,16 +45,7 @@ def student_required(view):
         if not request.user.is_authenticated:
             login_url = f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
             if wants_json(request):
-                return JsonResponse(
-                    {
-                        "status": "signed_out",
-                        "message": "You have been signed out, so this was not saved. Your "
-                        "text is safe on this page: log in again in a new tab, then come back "
-                        "here and it will be saved.",
-                        "login_url": reverse("login"),
-                    },
-                    status=401,
-                )
+                return signed_out_response()
             return redirect(login_url)
         return view(request, *args, **kwargs)
 

@@ -13,6 +13,7 @@ from lessons.models import (
     Relation,
     SourceAnnotation,
 )
+from sources.citations import plain
 
 RESPONSE_MAX = 5000
 REASON_MAX = 3000
@@ -180,7 +181,7 @@ class LinkForm(forms.Form):
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].choices = [("", "Choose a source…")] + [
-            (ls.pk, f"Source {ls.label}: {ls.source.display_title}") for ls in others
+            (ls.pk, f"Source {ls.label}: {plain(ls.source.display_title)}") for ls in others
         ]
         self.fields["other"].error_messages["invalid_choice"] = (
             "Choose another source from this lesson."

@@ -24,7 +24,8 @@
   }
 
   function timeText(date) {
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const lang = document.documentElement.lang || undefined;
+    return date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   function el(tag, attrs, ...children) {
@@ -185,7 +186,7 @@
         this.versionInput.value = data.version;
         this.lastSaved = sent;
         const at = new Date(data.saved_at);
-        this.show("Saved at ", "saved", el("time", { datetime: data.saved_at }, timeText(at)));
+        this.show("Saved at", "saved", el("time", { datetime: data.saved_at }, timeText(at)));
         if (same(fieldValues(this.form), sent)) this.dropDraft();
         else this.changed();
       } else if (response.status === 409 && data.status === "conflict") {

@@ -626,3 +626,56 @@ class FailedJoin(models.Model):
 
     def __str__(self) -> str:
         return f"Wrong code at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SubmissionVersion(models.Model):
+    """A submitted answer as it stood when it was returned, kept when a revision follows.
+
+    The teacher sees every earlier version and the feedback it got; the student's live
+    Submission row carries only the current one.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    judgement = models.PositiveSmallIntegerField(choices=Extent, null=True, blank=True)
+    answer = models.TextField(blank=True)
+    cited = models.JSONField(default=dict, blank=True)
+    preferred_interpretation = models.ForeignKey(
+        Interpretation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    interpretation_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    mark = models.PositiveSmallIntegerField(null=True, blank=True)
+    mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="one_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.submission}"
+
+
+class CommentBankEntry(models.Model):
+    """A comment a teacher reuses when marking, e.g. “Say who made the source and why.”"""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_bank"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["teacher", "text"]
+        verbose_name = "comment bank entry"
+        verbose_name_plural = "comment bank"
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "text"], name="unique_bank_comment"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

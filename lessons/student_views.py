@@ -99,20 +99,31 @@ def _refuse(request: HttpRequest, message: str, *, status: int = 403, url: str =
     return redirect(url or request.path)
 
 
-def _check_writable(request: HttpRequest, assignment: Assignment) -> HttpResponse | None:
+def _check_writable(
+    request: HttpRequest, assignment: Assignment, *, back: str = ""
+) -> HttpResponse | None:
+    """None if the student may change this work now; otherwise the refusal to send.
+
+    `back` is the page to return to without JavaScript (a POST-only URL cannot be it).
+    """
+    back = back or request.path
     try:
         work.check_open(assignment)
     except work.Closed as closed:
-        return _refuse(request, str(closed), url=request.path)
+        return _refuse(request, str(closed), url=back)
     if _locked(assignment):
         return _refuse(
             request,
             work.LOCKED_SUBMITTED
             if assignment.my_status == Submission.Status.SUBMITTED
             else work.LOCKED_RETURNED,
-            url=request.path,
+            url=back,
         )
     return None
+
+
+def _source_url(assignment: Assignment, label: str) -> str:
+    return reverse("lessons:source_work", args=[assignment.pk, label.upper()])
 
 
 # --- The assignment ----------------------------------------------------------------------
@@ -370,7 +381,7 @@ def _marks_response(request, assignment, label: str, *, message: str, status: in
 @require_POST
 def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk, label=label, with_text=True)
-    if refused := _check_writable(request, assignment):
+    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
         return refused
     form = HighlightForm(request.POST, text=anchor_text(assignment.source_text or ""))
     if not form.is_valid():
@@ -404,7 +415,7 @@ def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
             tag=form.cleaned_data["tag"],
         )
     except work.Closed as full:
-        return _refuse(request, str(full), status=400, url=request.path)
+        return _refuse(request, str(full), status=400, url=_source_url(assignment, label))
     return _marks_response(request, assignment, label, message=f"Highlighted “{quote[:60]}”.")
 
 
@@ -412,7 +423,7 @@ def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 @require_POST
 def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: str):
     assignment = _get_assignment_for_student(request, pk, label=label)
-    if refused := _check_writable(request, assignment):
+    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
         return refused
     removed = work.remove_highlight(
         assignment=assignment,
@@ -428,7 +439,7 @@ def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: st
 @require_POST
 def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk, label=label)
-    if refused := _check_writable(request, assignment):
+    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
         return refused
     others = LessonSource.objects.filter(lesson=assignment.lesson_id).exclude(
         pk=assignment.lesson_source_id
@@ -468,7 +479,7 @@ def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 @require_POST
 def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk, label=label)
-    if refused := _check_writable(request, assignment):
+    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
         return refused
     work.remove_link(
         assignment=assignment,
@@ -611,7 +622,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 **context,
                 "form": form,
-                "conflict": _answer_fields(current),
+                "conflict": _answer_pairs(current),
                 "conflict_at": current.updated_at,
             },
             status=409,
@@ -712,6 +723,10 @@ def _submission_problems(submission: Submission | None) -> list[str]:
 @require_GET
 def bibliography(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk)
+    if assignment.state() == Assignment.State.NOT_OPEN:
+        return render(
+            request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
+        )
     lesson = assignment.lesson
     lesson_sources = list(
         lesson.lesson_sources.order_by("order", "pk").prefetch_related(

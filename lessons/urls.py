@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lessons import student_views, views
+from lessons import student_views, teacher_views, views
 
 app_name = "lessons"
 
@@ -42,6 +42,29 @@ urlpatterns = [
         "assignments/<int:pk>/sources/<str:label>/links/<int:other_pk>/remove/",
         student_views.link_remove,
         name="link_remove",
+    ),
+    path("teach/assignments/<int:pk>/", teacher_views.dashboard, name="dashboard"),
+    path(
+        "teach/assignments/<int:pk>/students/<int:student_pk>/",
+        teacher_views.review,
+        name="review",
+    ),
+    path(
+        "teach/assignments/<int:pk>/students/<int:student_pk>/report/",
+        teacher_views.report,
+        name="report",
+    ),
+    path("teach/assignments/<int:pk>/marks.csv", teacher_views.marks_csv, name="marks_csv"),
+    path(
+        "teach/assignments/<int:pk>/annotations.csv",
+        teacher_views.annotations_csv,
+        name="annotations_csv",
+    ),
+    path("teach/comment-bank/", teacher_views.comment_bank_add, name="bank_add"),
+    path(
+        "teach/comment-bank/<int:entry_pk>/remove/",
+        teacher_views.comment_bank_remove,
+        name="bank_remove",
     ),
     path(
         "classes/<int:pk>/students/<int:student_pk>/new-password/",

@@ -87,9 +87,11 @@ def save_analysis(
         try:
             with transaction.atomic():
                 SourceAnnotation.objects.create(**key, **fields, version=1)
-        except IntegrityError:  # another tab saved first
-            raise Conflict(SourceAnnotation.objects.get(**key)) from None
-        return Saved(1, now)
+            return Saved(1, now)
+        except IntegrityError:
+            # Either another tab saved first (a conflict, below) or a highlight or link
+            # made the row at version 0 with no analysis in it yet: fill it in.
+            pass
     updated = SourceAnnotation.objects.filter(**key, version=version).update(
         **fields, version=F("version") + 1, updated_at=now
     )
@@ -98,7 +100,9 @@ def save_analysis(
     return Saved(version + 1, now)
 
 
-def _change_marks(*, assignment, student, lesson_source_id: int, change) -> SourceAnnotation:
+def _change_marks(
+    *, assignment, student, lesson_source_id: int, change, create: bool = True
+) -> SourceAnnotation | None:
     """Apply `change(annotation)` to highlights or links under a row lock.
 
     Highlights and links are added and removed one at a time, so they need no version
@@ -108,7 +112,11 @@ def _change_marks(*, assignment, student, lesson_source_id: int, change) -> Sour
     with transaction.atomic():
         annotation = SourceAnnotation.objects.select_for_update().filter(**key).first()
         if annotation is None:
-            annotation = SourceAnnotation(**key)
+            if not create:
+                return None
+            # Version 0: the analysis itself is still unsaved, so the page's first
+            # analysis save (made with version 0) fills this row in without a conflict.
+            annotation = SourceAnnotation(**key, version=0)
         change(annotation)
         if annotation.pk is None:
             annotation.save()
@@ -151,9 +159,13 @@ def remove_highlight(*, assignment, student, lesson_source_id, highlight_id: str
         annotation.highlights = kept
 
     _change_marks(
-        assignment=assignment, student=student, lesson_source_id=lesson_source_id, change=change
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source_id,
+        change=change,
+        create=False,
     )
-    return removed[0]
+    return bool(removed and removed[0])
 
 
 def set_link(*, assignment, student, lesson_source_id, other_id: int, relation: str, note: str):
@@ -173,7 +185,11 @@ def remove_link(*, assignment, student, lesson_source_id, other_id: int) -> None
         annotation.links = [link for link in annotation.links if link.get("source") != other_id]
 
     _change_marks(
-        assignment=assignment, student=student, lesson_source_id=lesson_source_id, change=change
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source_id,
+        change=change,
+        create=False,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -146,7 +148,7 @@ class HighlightForm(forms.Form):
             raise ValidationError(
                 "Select some words in the source, or type them here, to highlight them."
             )
-        if quote.lower() not in self.text.lower():
+        if not re.search(re.escape(quote), self.text, re.IGNORECASE):
             raise ValidationError(
                 "Those words are not in this source. Check them letter by letter, "
                 "or select them in the text instead."
@@ -157,13 +159,10 @@ class HighlightForm(forms.Form):
         """Start, end and the source's own words for the occurrence nearest the hint."""
         quote = self.cleaned_data["quote"]
         hint = self.cleaned_data.get("start")
-        folded, wanted = self.text.lower(), quote.lower()
-        starts, at = [], folded.find(wanted)
-        while at != -1:
-            starts.append(at)
-            at = folded.find(wanted, at + 1)
-        start = starts[0] if hint is None else min(starts, key=lambda s: abs(s - hint))
-        end = start + len(quote)
+        # Matched in the text itself, never a lower-cased copy: "İ".lower() is two
+        # characters and would shift every offset after it.
+        spans = [m.span() for m in re.finditer(re.escape(quote), self.text, re.IGNORECASE)]
+        start, end = spans[0] if hint is None else min(spans, key=lambda s: abs(s[0] - hint))
         return start, end, self.text[start:end]
 
 
@@ -257,3 +256,76 @@ class AnswerForm(forms.Form):
 
 def field_errors(form: forms.Form) -> dict[str, list[str]]:
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+FEEDBACK_MAX = 10000
+COMMENT_MAX = 3000
+
+
+class FeedbackForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    feedback = forms.CharField(
+        label="Overall comment",
+        required=False,
+        max_length=FEEDBACK_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"max_length": _limit(FEEDBACK_MAX)},
+    )
+    mark = forms.IntegerField(
+        label="Mark",
+        required=False,
+        min_value=0,
+        max_value=1000,
+        error_messages={"invalid": "Give the mark as a whole number, e.g. 7."},
+    )
+    mark_out_of = forms.IntegerField(
+        label="out of",
+        required=False,
+        min_value=1,
+        max_value=1000,
+        error_messages={"invalid": "Give the maximum as a whole number, e.g. 10."},
+    )
+    action = forms.ChoiceField(
+        choices=[
+            ("save", "Save feedback"),
+            ("return", "Return to the student"),
+            ("revise", "Return and ask for a revision"),
+        ]
+    )
+
+    def __init__(self, *args, annotations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.annotations = list(annotations)
+        for annotation in self.annotations:
+            self.fields[f"comment_{annotation.pk}"] = forms.CharField(
+                label=f"Comment on source {annotation.lesson_source.label}",
+                required=False,
+                max_length=COMMENT_MAX,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": _limit(COMMENT_MAX)},
+            )
+
+    def clean(self):
+        data = super().clean()
+        mark, out_of = data.get("mark"), data.get("mark_out_of")
+        if mark is not None and out_of is not None and mark > out_of:
+            self.add_error("mark", f"The mark cannot be more than the maximum ({out_of}).")
+        if mark is not None and out_of is None:
+            self.add_error("mark_out_of", "Say what the mark is out of.")
+        return data
+
+    def source_comments(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data.get(f"comment_{a.pk}", "") for a in self.annotations}
+
+    def comment_field(self, annotation):
+        return self[f"comment_{annotation.pk}"]
+
+
+class BankCommentForm(forms.Form):
+    text = forms.CharField(
+        label="New comment for your bank",
+        max_length=500,
+        error_messages={"max_length": _limit(500), "required": "Type the comment to keep."},
+    )

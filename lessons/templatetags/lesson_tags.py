@@ -55,3 +55,18 @@ def word_count(text: str) -> int:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def get_comment_field(form, annotation):
+    return form.comment_field(annotation)
+
+
+@register.filter
+def rating_word(value) -> str:
+    from lessons.models import Rating
+
+    try:
+        return Rating(int(value)).label
+    except (TypeError, ValueError):
+        return ""

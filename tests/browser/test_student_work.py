@@ -166,8 +166,12 @@ def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography
     )
     page.get_by_label("Your answer", exact=True).fill(answer)
     expect(page.locator("[data-word-count]")).to_contain_text(f"{len(answer.split())} words")
-    page.get_by_role("row", name=re.compile("^Source A:")).get_by_label(re.compile("Supports")).check()
-    page.get_by_role("row", name=re.compile("^Source E:")).get_by_label(re.compile("Challenges")).check()
+    page.get_by_role("row", name=re.compile("^Source A:")).get_by_label(
+        re.compile("Supports")
+    ).check()
+    page.get_by_role("row", name=re.compile("^Source E:")).get_by_label(
+        re.compile("Challenges")
+    ).check()
     expect(status(page)).to_have_text(SAVED, timeout=10_000)
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "student-answer.png", full_page=True)

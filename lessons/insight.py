@@ -1,0 +1,204 @@
+"""The class at a glance: figures for a teacher's dashboard, computed in Python from a
+fixed handful of queries, so the page costs the same for 5 students or 35."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lessons.models import Extent, Rating, SourceAnnotation, Submission
+from sources.text import anchor_text
+
+SCALE = (1, 2, 3, 4, 5)
+
+
+@dataclass
+class Bar:
+    value: int
+    label: str
+    count: int
+    percent: int  # of the largest count, for the bar's length
+
+
+def bars(counts: Counter, labels: dict[int, str]) -> list[Bar]:
+    largest = max(counts.values(), default=0) or 1
+    return [
+        Bar(value, labels[value], counts.get(value, 0), round(100 * counts.get(value, 0) / largest))
+        for value in labels
+    ]
+
+
+@dataclass
+class StudentRow:
+    student: object
+    enrolment: object
+    ratings: list  # one per lesson source: the rating or None
+    statuses: list  # one per lesson source: "done", "in_progress" or ""
+    submission: Submission | None
+
+    @property
+    def done(self) -> int:
+        return self.statuses.count(SourceAnnotation.Status.DONE)
+
+    @property
+    def started(self) -> bool:
+        return any(self.statuses) or self.submission is not None
+
+    @property
+    def stage(self) -> str:
+        """Where the student is, for the filter: not_started, working, to_mark, returned."""
+        if self.submission is not None and self.submission.status == Submission.Status.SUBMITTED:
+            return "to_mark"
+        if self.submission is not None and self.submission.status == Submission.Status.RETURNED:
+            return "returned"
+        return "working" if self.started else "not_started"
+
+    @property
+    def stage_label(self) -> str:
+        return {
+            "to_mark": "Submitted, to mark",
+            "returned": "Returned",
+            "working": "Working",
+            "not_started": "Not started",
+        }[self.stage]
+
+
+@dataclass
+class SourceSpread:
+    lesson_source: object
+    counts: Counter
+    bars: list[Bar]
+    rated: int
+    mean: float | None
+    spread: float  # standard deviation of the class's ratings; 0 when fewer than two
+    model_rating: int | None
+    passages: list[tuple[str, int]] = field(default_factory=list)
+    heat: list[tuple[str, int]] = field(default_factory=list)
+    highlighters: int = 0
+
+    @property
+    def contested(self) -> bool:
+        return self.rated >= 2 and self.spread >= 1.0
+
+    @property
+    def distance_from_model(self) -> float | None:
+        if self.model_rating is None or self.mean is None:
+            return None
+        return round(self.mean - self.model_rating, 1)
+
+
+def student_rows(enrolments, lesson_sources, annotations, submissions) -> list[StudentRow]:
+    by_pair = {(a.student_id, a.lesson_source_id): a for a in annotations}
+    by_student = {s.student_id: s for s in submissions}
+    rows = []
+    for enrolment in enrolments:
+        student = enrolment.student
+        cells = [by_pair.get((student.pk, ls.pk)) for ls in lesson_sources]
+        rows.append(
+            StudentRow(
+                student=student,
+                enrolment=enrolment,
+                ratings=[cell.rating if cell else None for cell in cells],
+                statuses=[cell.status if cell else "" for cell in cells],
+                submission=by_student.get(student.pk),
+            )
+        )
+    return rows
+
+
+def source_spreads(lesson_sources, rows: list[StudentRow], annotations) -> list[SourceSpread]:
+    """Each source's ratings across the class beside the teacher's, most contested first."""
+    labels = dict(Rating.choices)
+    highlights_by_source: dict[int, list[dict]] = {}
+    for annotation in annotations:
+        if annotation.highlights:
+            highlights_by_source.setdefault(annotation.lesson_source_id, []).append(
+                annotation.highlights
+            )
+    spreads = []
+    for index, ls in enumerate(lesson_sources):
+        ratings = [row.ratings[index] for row in rows if row.ratings[index]]
+        counts = Counter(ratings)
+        per_student = highlights_by_source.get(ls.pk, [])
+        spread = SourceSpread(
+            lesson_source=ls,
+            counts=counts,
+            bars=bars(counts, labels),
+            rated=len(ratings),
+            mean=round(statistics.mean(ratings), 1) if ratings else None,
+            spread=round(statistics.pstdev(ratings), 2) if len(ratings) >= 2 else 0.0,
+            model_rating=ls.model_rating,
+            highlighters=len(per_student),
+        )
+        if per_student:
+            spread.passages = top_passages(per_student)
+            spread.heat = heat(anchor_text(ls.source.text), per_student)
+        spreads.append(spread)
+    return sorted(spreads, key=lambda s: (-s.spread, -s.rated, s.lesson_source.order))
+
+
+def top_passages(per_student: list[list[dict]], limit: int = 3) -> list[tuple[str, int]]:
+    """The quotes most students highlighted (each student counted once per quote)."""
+    counts: Counter = Counter()
+    for highlights in per_student:
+        counts.update({" ".join(h["quote"].split()) for h in highlights if h.get("quote")})
+    return counts.most_common(limit)
+
+
+def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
+    """The text cut into runs with how many students highlighted each run."""
+    if not text:
+        return []
+    coverage = [0] * len(text)
+    for highlights in per_student:
+        covered = set()
+        for h in highlights:
+            start, end = _place(text, h)
+            covered.update(range(start, end))
+        for i in covered:
+            coverage[i] += 1
+    runs: list[tuple[str, int]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or coverage[i] != coverage[start]:
+            runs.append((text[start:i], coverage[start]))
+            start = i
+    return runs
+
+
+def _place(text: str, highlight: dict) -> tuple[int, int]:
+    """Where a highlight sits now: its offsets if the quote is still there, else the
+    quote's nearest occurrence; nowhere if the words were edited away."""
+    quote = " ".join(str(highlight.get("quote", "")).split())
+    start = int(highlight.get("start", 0) or 0)
+    if not quote:
+        return 0, 0
+    if text[start : start + len(quote)].lower() == quote.lower():
+        return start, start + len(quote)
+    folded, wanted = text.lower(), quote.lower()
+    found = [i for i in _occurrences(folded, wanted)]
+    if not found:
+        return 0, 0
+    best = min(found, key=lambda i: abs(i - start))
+    return best, best + len(quote)
+
+
+def _occurrences(text: str, wanted: str):
+    at = text.find(wanted)
+    while at != -1:
+        yield at
+        at = text.find(wanted, at + 1)
+
+
+def judgement_bars(submissions) -> list[Bar]:
+    counts = Counter(s.judgement for s in submissions if s.judgement)
+    return bars(counts, dict(Extent.choices))
+
+
+def interpretation_bars(submissions, interpretations) -> list[Bar]:
+    counts = Counter(
+        s.preferred_interpretation_id for s in submissions if s.preferred_interpretation_id
+    )
+    labels = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
+    return bars(counts, labels)

@@ -1,0 +1,466 @@
+"""Teachers' pages for one class assignment: the dashboard, one student's whole work with
+its marking form, a printable report and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coexist import access
+from lessons import insight, marking
+from lessons.models import (
+    Assignment,
+    CommentBankEntry,
+    Enrolment,
+    Relation,
+    SourceAnnotation,
+    Submission,
+)
+from lessons.work import Conflict
+from lessons.work_forms import BankCommentForm, FeedbackForm
+from sources.models import Interpretation
+
+STAGES = {
+    "all": "Everyone",
+    "not_started": "Not started",
+    "working": "Working",
+    "to_mark": "To mark",
+    "returned": "Returned",
+}
+
+
+def _get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
+    """An assignment of a class the user teaches, or 404."""
+    return get_object_or_404(
+        access.assignments_taught(request.user).select_related("lesson__framework", "classroom"),
+        pk=pk,
+    )
+
+
+def _class_data(assignment: Assignment):
+    """Everything the dashboard and exports need, in five queries."""
+    lesson_sources = list(
+        assignment.lesson.lesson_sources.select_related("source").order_by("order", "pk")
+    )
+    enrolments = list(
+        Enrolment.objects.filter(classroom=assignment.classroom)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+    annotations = list(SourceAnnotation.objects.filter(assignment=assignment))
+    submissions = list(Submission.objects.filter(assignment=assignment))
+    interpretations = list(
+        Interpretation.objects.filter(lessons=assignment.lesson_id).select_related("historian")
+    )
+    rows = insight.student_rows(enrolments, lesson_sources, annotations, submissions)
+    return lesson_sources, rows, annotations, submissions, interpretations
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    lesson_sources, rows, annotations, submissions, interpretations = _class_data(assignment)
+    stage = request.GET.get("show", "all")
+    if stage not in STAGES:
+        stage = "all"
+    shown = [row for row in rows if stage == "all" or row.stage == stage]
+    stage_counts = {key: sum(1 for r in rows if r.stage == key) for key in STAGES}
+    stage_counts["all"] = len(rows)
+    handed_in = [s for s in submissions if s.status != Submission.Status.DRAFT]
+    return render(
+        request,
+        "lessons/teacher/dashboard.html",
+        {
+            "assignment": assignment,
+            "lesson": assignment.lesson,
+            "lesson_sources": lesson_sources,
+            "rows": shown,
+            "all_rows": rows,
+            "stage": stage,
+            "stages": [(key, label, stage_counts[key]) for key, label in STAGES.items()],
+            "spreads": insight.source_spreads(lesson_sources, rows, annotations),
+            "judgements": insight.judgement_bars(handed_in),
+            "judged": sum(1 for s in handed_in if s.judgement),
+            "interpretations": insight.interpretation_bars(handed_in, interpretations),
+            "chose": sum(1 for s in handed_in if s.preferred_interpretation_id),
+            "started_total": sum(1 for r in rows if r.started),
+            "submitted_total": sum(
+                1 for s in submissions if s.status == Submission.Status.SUBMITTED
+            ),
+            "returned_total": sum(1 for s in submissions if s.status == Submission.Status.RETURNED),
+            "finished_total": sum(
+                1 for r in rows if lesson_sources and r.done == len(lesson_sources)
+            ),
+        },
+    )
+
+
+# --- One student's whole work -----------------------------------------------------------
+
+
+def _review_context(request, assignment: Assignment, student_pk: int, stage: str) -> dict:
+    enrolments = list(
+        Enrolment.objects.filter(classroom=assignment.classroom)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+    enrolment = next((e for e in enrolments if e.student_id == student_pk), None)
+    if enrolment is None:
+        raise Http404("No such student in this class")
+    student = enrolment.student
+    lesson = assignment.lesson
+    lesson_sources = list(lesson.lesson_sources.select_related("source").order_by("order", "pk"))
+    by_id = {ls.pk: ls for ls in lesson_sources}
+    prompts = list(lesson.framework.prompts.all())
+    annotations = {
+        a.lesson_source_id: a
+        for a in SourceAnnotation.objects.filter(assignment=assignment, student=student)
+    }
+    submission = (
+        Submission.objects.filter(assignment=assignment, student=student)
+        .select_related("preferred_interpretation__historian", "returned_by")
+        .prefetch_related("versions")
+        .first()
+    )
+    items = []
+    for ls in lesson_sources:
+        annotation = annotations.get(ls.pk)
+        if annotation is not None:
+            annotation.lesson_source = ls
+        responses = (
+            [(p.label, annotation.responses.get(p.key, "")) for p in prompts] if annotation else []
+        )
+        links = []
+        for link in annotation.links if annotation else []:
+            other = by_id.get(link.get("source"))
+            if other is not None:
+                try:
+                    relation = Relation(link.get("relation")).label
+                except ValueError:
+                    relation = ""
+                links.append({"other": other, "relation": relation, "note": link.get("note", "")})
+        items.append(
+            {"lesson_source": ls, "annotation": annotation, "responses": responses, "links": links}
+        )
+    cited = []
+    if submission is not None:
+        for key, role in submission.cited.items():
+            ls = by_id.get(int(key)) if str(key).isdigit() else None
+            if ls is not None:
+                cited.append((ls, role))
+        cited.sort(key=lambda pair: pair[0].order)
+    # Next and previous students, among those the teacher is looking at.
+    statuses = _stages(assignment, enrolments)
+    ring = [e for e in enrolments if stage == "all" or statuses[e.student_id] == stage]
+    if enrolment not in ring:
+        ring = enrolments
+    position = ring.index(enrolment)
+    return {
+        "assignment": assignment,
+        "lesson": lesson,
+        "student": student,
+        "items": items,
+        "annotations": [a for a in annotations.values()],
+        "submission": submission,
+        "cited": cited,
+        "versions": list(submission.versions.all()) if submission else [],
+        "previous": ring[position - 1].student if position > 0 else None,
+        "next": ring[position + 1].student if position + 1 < len(ring) else None,
+        "position": position + 1,
+        "ring_size": len(ring),
+        "stage": stage,
+        "stage_label": STAGES[stage],
+        "bank": list(CommentBankEntry.objects.filter(teacher=request.user)),
+    }
+
+
+def _stages(assignment: Assignment, enrolments) -> dict[int, str]:
+    """Each student's stage, from one query over submissions and annotations."""
+    submitted = dict(
+        Submission.objects.filter(assignment=assignment).values_list("student_id", "status")
+    )
+    started = set(
+        SourceAnnotation.objects.filter(assignment=assignment)
+        .values_list("student_id", flat=True)
+        .distinct()
+    )
+    stages = {}
+    for e in enrolments:
+        status = submitted.get(e.student_id)
+        if status == Submission.Status.SUBMITTED:
+            stages[e.student_id] = "to_mark"
+        elif status == Submission.Status.RETURNED:
+            stages[e.student_id] = "returned"
+        elif status or e.student_id in started:
+            stages[e.student_id] = "working"
+        else:
+            stages[e.student_id] = "not_started"
+    return stages
+
+
+def _feedback_initial(submission: Submission | None, annotations) -> dict:
+    if submission is None:
+        return {"version": 0}
+    initial = {
+        "version": submission.version,
+        "feedback": submission.feedback,
+        "mark": submission.mark,
+        "mark_out_of": submission.mark_out_of or 10,
+    }
+    for annotation in annotations:
+        initial[f"comment_{annotation.pk}"] = annotation.teacher_comment
+    return initial
+
+
+def _stage_param(request: HttpRequest) -> str:
+    stage = request.GET.get("show") or request.POST.get("show") or "all"
+    return stage if stage in STAGES else "all"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    stage = _stage_param(request)
+    context = _review_context(request, assignment, student_pk, stage)
+    submission = context["submission"]
+    annotations = context["annotations"]
+    if request.method == "GET":
+        form = FeedbackForm(
+            initial=_feedback_initial(submission, annotations), annotations=annotations
+        )
+        return render(request, "lessons/teacher/review.html", {**context, "form": form})
+
+    form = FeedbackForm(request.POST, annotations=annotations)
+    if submission is None or submission.status == Submission.Status.DRAFT:
+        messages.error(request, "This answer has not been submitted yet, so it cannot be marked.")
+        return render(request, "lessons/teacher/review.html", {**context, "form": form}, status=409)
+    if not form.is_valid():
+        return render(request, "lessons/teacher/review.html", {**context, "form": form}, status=400)
+    action = form.cleaned_data["action"]
+    try:
+        marking.save_feedback(
+            submission=submission,
+            teacher=request.user,
+            version=form.cleaned_data["version"],
+            feedback=form.cleaned_data["feedback"],
+            mark=form.cleaned_data["mark"],
+            mark_out_of=form.cleaned_data["mark_out_of"],
+            source_comments=form.source_comments(),
+            action=action,
+        )
+    except Conflict as conflict:
+        current = conflict.current
+        who = current.returned_by.shown_name if current.returned_by else "someone else"
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = FeedbackForm(data, annotations=annotations)
+        form.is_valid()
+        return render(
+            request,
+            "lessons/teacher/review.html",
+            {
+                **context,
+                "form": form,
+                "conflict": current,
+                "conflict_who": who,
+            },
+            status=409,
+        )
+    name = context["student"].shown_name
+    if action == "return":
+        messages.success(request, f"Returned to {name} with your feedback.")
+    elif action == "revise":
+        messages.success(request, f"Returned to {name}, who can now revise and resubmit.")
+    else:
+        messages.success(request, f"Feedback for {name} saved; not returned yet.")
+    target = context["next"] if action != "save" and context["next"] else context["student"]
+    url = reverse("lessons:review", args=[assignment.pk, target.pk])
+    return redirect(f"{url}?{urlencode({'show': stage})}" if stage != "all" else url)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """One student's whole work and its feedback, laid out for printing."""
+    assignment = _get_assignment_for_teacher(request, pk)
+    context = _review_context(request, assignment, student_pk, "all")
+    return render(request, "lessons/teacher/report.html", context)
+
+
+@login_required
+@require_POST
+def comment_bank_add(request: HttpRequest) -> HttpResponse:
+    if not access.is_teacher(request.user):
+        raise Http404("Teachers only")
+    form = BankCommentForm(request.POST)
+    back = _safe_back(request)
+    if form.is_valid():
+        marking.bank_comment(teacher=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Added to your comment bank.")
+    else:
+        messages.error(request, " ".join(form.errors["text"]))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def comment_bank_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = get_object_or_404(CommentBankEntry, pk=entry_pk, teacher=request.user)
+    entry.delete()
+    messages.success(request, "Removed from your comment bank.")
+    return redirect(_safe_back(request))
+
+
+def _safe_back(request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("home")
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+
+def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, csv.writer]:
+    name = slugify(f"{assignment.classroom.name} {assignment.lesson.title} {what}")[:80]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
+    return response, csv.writer(response)
+
+
+def _cell(value) -> str:
+    """Text for a spreadsheet cell; a leading =, +, - or @ could run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@login_required
+@require_GET
+def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    lesson_sources, rows, _annotations, _submissions, interpretations = _class_data(assignment)
+    names = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
+    response, writer = _csv_response(assignment, "marks")
+    writer.writerow(
+        [
+            "Student",
+            "Username",
+            "Stage",
+            "Sources done",
+            "Judgement",
+            "Most convincing interpretation",
+            "Sources cited",
+            "Mark",
+            "Out of",
+            "Submitted",
+            "Returned",
+            *[f"Rating {ls.label}" for ls in lesson_sources],
+        ]
+    )
+    for row in rows:
+        s = row.submission
+        writer.writerow(
+            [
+                _cell(row.student.get_full_name() or row.student.username),
+                _cell(row.student.username),
+                row.stage_label,
+                f"{row.done} of {len(lesson_sources)}",
+                s.get_judgement_display() if s and s.judgement else "",
+                _cell(names.get(s.preferred_interpretation_id, "")) if s else "",
+                len(s.cited) if s else 0,
+                "" if not s or s.mark is None else s.mark,
+                "" if not s or s.mark_out_of is None else s.mark_out_of,
+                _when(s.submitted_at) if s else "",
+                _when(s.returned_at) if s else "",
+                *["" if r is None else r for r in row.ratings],
+            ]
+        )
+    return response
+
+
+@login_required
+@require_GET
+def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    lesson_sources = {
+        ls.pk: ls
+        for ls in assignment.lesson.lesson_sources.select_related("source").order_by("order")
+    }
+    prompts = list(assignment.lesson.framework.prompts.all())
+    annotations = (
+        SourceAnnotation.objects.filter(assignment=assignment)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+    response, writer = _csv_response(assignment, "annotations")
+    writer.writerow(
+        [
+            "Student",
+            "Username",
+            "Source",
+            "Title",
+            "Status",
+            "Rating",
+            "Why",
+            *[p.label for p in prompts],
+            "Highlights",
+            "Links",
+            "Teacher's comment",
+        ]
+    )
+    rows = sorted(
+        annotations,
+        key=lambda a: (
+            a.student.last_name,
+            a.student.first_name,
+            a.student.username,
+            lesson_sources[a.lesson_source_id].order,
+        ),
+    )
+    for a in rows:
+        ls = lesson_sources[a.lesson_source_id]
+        highlights = " | ".join(
+            f"[{h.get('tag', '')}] “{h.get('quote', '')}”"
+            + (f" — {h['note']}" if h.get("note") else "")
+            for h in a.highlights
+        )
+        links = " | ".join(
+            f"{link.get('relation', '')} Source {lesson_sources[link['source']].label}"
+            + (f": {link['note']}" if link.get("note") else "")
+            for link in a.links
+            if link.get("source") in lesson_sources
+        )
+        writer.writerow(
+            [
+                _cell(a.student.get_full_name() or a.student.username),
+                _cell(a.student.username),
+                ls.label,
+                _cell(ls.source.title),
+                a.get_status_display(),
+                a.get_rating_display() if a.rating else "",
+                _cell(a.rating_reason),
+                *[_cell(a.responses.get(p.key, "")) for p in prompts],
+                _cell(highlights),
+                _cell(links),
+                _cell(a.teacher_comment),
+            ]
+        )
+    return response

@@ -68,11 +68,11 @@ def save_feedback(
             annotation.save(update_fields=["teacher_comment"])
     submission.refresh_from_db()
     if action in ("return", "revise"):
-        _keep_version(submission)
+        keep_version(submission)
     return submission
 
 
-def _keep_version(submission: Submission) -> None:
+def keep_version(submission: Submission) -> None:
     """Keep this answer and its feedback, so a revision never hides what came before."""
     number = submission.versions.count() + 1
     SubmissionVersion.objects.create(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coexist.teacher_permissions import ensure_teachers_group
+from lessons.demo_work import load_demo_work
 from lessons.models import Assignment, Classroom, Enrolment, Lesson
 from lessons.packs import import_lessons
 from sources.packs import PackError
@@ -62,6 +63,10 @@ class Command(BaseCommand):
                     raise CommandError(f"Could not load {pack.name}: {error}") from None
                 self.stdout.write(f"{pack.name}: {report.summary()}.")
             classroom = load_demo_class()
+            if load_demo_work(classroom, classroom.teachers.get(username=DEMO_TEACHER)):
+                self.stdout.write(
+                    "Demo work: student1-student5 at different stages of the revision lesson."
+                )
         if created:
             self.stdout.write(f"Created demo accounts: {', '.join(created)}.")
         else:

@@ -72,3 +72,51 @@ def test_the_demo_lessons_export_and_import_whole_into_an_empty_instance(demo):
     import_lessons(pack)
     assert [_outline(lesson) for lesson in Lesson.objects.order_by("slug")] == before
     assert Source.objects.count() == 18
+
+
+def test_the_demo_class_has_six_students_both_lessons_and_a_printed_code(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    classroom = Classroom.objects.get(name="10H History")
+    assert classroom.teachers.get().username == "teacher"
+    assert sorted(classroom.students.values_list("username", flat=True)) == [
+        f"student{n}" for n in range(1, 7)
+    ]
+    assert set(classroom.assignments.values_list("lesson__slug", flat=True)) == {
+        REVISION,
+        INVESTIGATION,
+    }
+    assert classroom.display_code in out.getvalue()
+
+
+def test_demo_work_puts_students_at_different_stages(demo):
+    from lessons.models import SourceAnnotation, Submission
+
+    work = Submission.objects.filter(assignment__lesson__slug=REVISION)
+    stages = dict(work.values_list("student__username", "status"))
+    assert stages == {
+        "student1": "submitted",
+        "student2": "returned",
+        "student3": "draft",
+        "student4": "submitted",
+    }
+    returned = work.get(student__username="student2")
+    assert returned.feedback and returned.mark == 6 and returned.versions.count() == 1
+    annotations = SourceAnnotation.objects.filter(assignment__lesson__slug=REVISION)
+    assert not annotations.filter(student__username="student6").exists()
+    assert annotations.filter(student__username="student5").count() == 2
+    ratings_of_d = set(
+        annotations.filter(lesson_source__label="D").values_list("rating", flat=True)
+    )
+    assert len(ratings_of_d) >= 3  # the cartoon divides the class
+
+
+def test_loading_the_demo_again_leaves_the_work_as_it_is(demo, settings):
+    from lessons.models import SourceAnnotation, Submission
+
+    Submission.objects.filter(student__username="student1").update(answer="Edited since")
+    before = (SourceAnnotation.objects.count(), Submission.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    assert (SourceAnnotation.objects.count(), Submission.objects.count()) == before
+    assert Submission.objects.get(student__username="student1").answer == "Edited since"

@@ -40,6 +40,8 @@ def save_feedback(
         "feedback": feedback,
         "mark": mark,
         "mark_out_of": mark_out_of,
+        "feedback_by": teacher,
+        "feedback_at": now,
         "version": F("version") + 1,
         "updated_at": now,
     }

@@ -537,6 +537,12 @@ class Extent(models.IntegerChoices):
     COMPLETELY = 5, "Completely"
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def editable(self) -> SubmissionQuerySet:
+        """Drafts, and returned answers the teacher asked to have revised."""
+        return self.filter(Q(status="draft") | Q(status="returned", revision_allowed=True))
+
+
 class Submission(models.Model):
     """A student's answer to the research question: one per student per assignment.
 
@@ -576,6 +582,15 @@ class Submission(models.Model):
     mark = models.PositiveSmallIntegerField(null=True, blank=True)
     mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
     revision_allowed = models.BooleanField(default=False)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last saved feedback, so a colleague marking at once can be told.",
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -586,6 +601,8 @@ class Submission(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment", "student"]

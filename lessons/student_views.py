@@ -30,7 +30,14 @@ from lessons.models import (
     SourceAnnotation,
     Submission,
 )
-from lessons.work_forms import AnalysisForm, AnswerForm, HighlightForm, LinkForm, field_errors
+from lessons.work_forms import (
+    AnalysisForm,
+    AnswerForm,
+    HighlightForm,
+    LinkForm,
+    field_errors,
+    rebind,
+)
 from sources.citations import plain
 from sources.models import Interpretation, Source, SourceAuthor
 from sources.text import anchor_text
@@ -276,24 +283,9 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     except work.Conflict as conflict:
         current = conflict.current
         if wants_json(request):
-            return JsonResponse(
-                {
-                    "status": "conflict",
-                    "message": "This analysis was changed in another tab or on another device "
-                    "after you opened this page. Compare the two versions and choose.",
-                    "version": current.version,
-                    "saved_at": timezone.localtime(current.updated_at).isoformat(),
-                    "saved": _analysis_fields(current, prompts),
-                },
-                status=409,
-            )
+            return _conflict_json("This analysis", current, _analysis_fields(current, prompts))
         context = _source_page_context(request, assignment, label)
-        # The student's text stays in the form; its version is now the saved one, so
-        # saving again keeps theirs on purpose.
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        form = AnalysisForm(data, prompts=prompts)
-        form.is_valid()
+        form = rebind(AnalysisForm, request, current.version, prompts=prompts)
         return render(
             request,
             "lessons/student/source.html",
@@ -306,15 +298,34 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
             status=409,
         )
     if wants_json(request):
-        return JsonResponse(
-            {
-                "status": "saved",
-                "version": saved.version,
-                "saved_at": timezone.localtime(saved.saved_at).isoformat(),
-            }
-        )
+        return _saved_json(saved)
     messages.success(request, "Your analysis is saved.")
     return redirect(request.path)
+
+
+def _saved_json(saved: work.Saved) -> JsonResponse:
+    return JsonResponse(
+        {
+            "status": "saved",
+            "version": saved.version,
+            "saved_at": timezone.localtime(saved.saved_at).isoformat(),
+        }
+    )
+
+
+def _conflict_json(what: str, current, fields: dict) -> JsonResponse:
+    """The saved version, for the page to show beside its own and let the student choose."""
+    return JsonResponse(
+        {
+            "status": "conflict",
+            "message": f"{what} was changed in another tab or on another device after you "
+            "opened this page. Compare the two versions and choose.",
+            "version": current.version,
+            "saved_at": timezone.localtime(current.updated_at).isoformat(),
+            "saved": fields,
+        },
+        status=409,
+    )
 
 
 def _analysis_fields(annotation: SourceAnnotation, prompts) -> dict:
@@ -597,25 +608,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     except work.Conflict as conflict:
         current = conflict.current
         if wants_json(request):
-            return JsonResponse(
-                {
-                    "status": "conflict",
-                    "message": "Your answer was changed in another tab or on another device "
-                    "after you opened this page. Compare the two versions and choose.",
-                    "version": current.version,
-                    "saved_at": timezone.localtime(current.updated_at).isoformat(),
-                    "saved": _answer_fields(current),
-                },
-                status=409,
-            )
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        form = AnswerForm(
-            data,
+            return _conflict_json("Your answer", current, _answer_fields(current))
+        form = rebind(
+            AnswerForm,
+            request,
+            current.version,
             lesson_sources=context["lesson_sources"],
             interpretations=context["interpretations"],
         )
-        form.is_valid()
         return render(
             request,
             "lessons/student/answer.html",
@@ -628,13 +628,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             status=409,
         )
     if wants_json(request):
-        return JsonResponse(
-            {
-                "status": "saved",
-                "version": saved.version,
-                "saved_at": timezone.localtime(saved.saved_at).isoformat(),
-            }
-        )
+        return _saved_json(saved)
     messages.success(request, "Your answer is saved.")
     return redirect(request.path)
 

@@ -26,7 +26,7 @@ from lessons.models import (
     Submission,
 )
 from lessons.work import Conflict
-from lessons.work_forms import BankCommentForm, FeedbackForm
+from lessons.work_forms import BankCommentForm, FeedbackForm, rebind
 from sources.models import Interpretation
 
 STAGES = {
@@ -87,6 +87,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": shown,
             "all_rows": rows,
             "stage": stage,
+            "stage_label": STAGES[stage],
             "stages": [(key, label, stage_counts[key]) for key, label in STAGES.items()],
             "spreads": insight.source_spreads(lesson_sources, rows, annotations),
             "judgements": insight.judgement_bars(handed_in),
@@ -128,7 +129,7 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
     }
     submission = (
         Submission.objects.filter(assignment=assignment, student=student)
-        .select_related("preferred_interpretation__historian", "returned_by")
+        .select_related("preferred_interpretation__historian", "returned_by", "feedback_by")
         .prefetch_related("versions")
         .first()
     )
@@ -162,8 +163,8 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
     # Next and previous students, among those the teacher is looking at.
     statuses = _stages(assignment, enrolments)
     ring = [e for e in enrolments if stage == "all" or statuses[e.student_id] == stage]
-    if enrolment not in ring:
-        ring = enrolments
+    if enrolment not in ring:  # opened from outside the filter: step through everyone
+        ring, stage = enrolments, "all"
     position = ring.index(enrolment)
     return {
         "assignment": assignment,
@@ -191,6 +192,7 @@ def _stages(assignment: Assignment, enrolments) -> dict[int, str]:
     )
     started = set(
         SourceAnnotation.objects.filter(assignment=assignment)
+        .order_by()
         .values_list("student_id", flat=True)
         .distinct()
     )
@@ -206,6 +208,18 @@ def _stages(assignment: Assignment, enrolments) -> dict[int, str]:
         else:
             stages[e.student_id] = "not_started"
     return stages
+
+
+def _who_changed(current: Submission) -> str:
+    """Who changed the answer while this teacher was marking it, in a sentence."""
+    resubmitted = current.status == Submission.Status.SUBMITTED and (
+        current.feedback_at is None
+        or (current.submitted_at and current.submitted_at > current.feedback_at)
+    )
+    if resubmitted:
+        return "The student resubmitted this answer"
+    name = current.feedback_by.shown_name if current.feedback_by else "Another teacher"
+    return f"{name} saved feedback on this answer"
 
 
 def _feedback_initial(submission: Submission | None, annotations) -> dict:
@@ -261,11 +275,8 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         )
     except Conflict as conflict:
         current = conflict.current
-        who = current.returned_by.shown_name if current.returned_by else "someone else"
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        form = FeedbackForm(data, annotations=annotations)
-        form.is_valid()
+        who = _who_changed(current)
+        form = rebind(FeedbackForm, request, current.version, annotations=annotations)
         return render(
             request,
             "lessons/teacher/review.html",
@@ -377,14 +388,16 @@ def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for row in rows:
         s = row.submission
+        # A draft's judgement is the student's own until handed in, as on the dashboard.
+        handed_in = s is not None and s.status != Submission.Status.DRAFT
         writer.writerow(
             [
                 _cell(row.student.get_full_name() or row.student.username),
                 _cell(row.student.username),
                 row.stage_label,
                 f"{row.done} of {len(lesson_sources)}",
-                s.get_judgement_display() if s and s.judgement else "",
-                _cell(names.get(s.preferred_interpretation_id, "")) if s else "",
+                s.get_judgement_display() if handed_in and s.judgement else "",
+                _cell(names.get(s.preferred_interpretation_id, "")) if handed_in else "",
                 len(s.cited) if s else 0,
                 "" if not s or s.mark is None else s.mark,
                 "" if not s or s.mark_out_of is None else s.mark_out_of,

@@ -203,11 +203,10 @@ def save_answer(*, assignment, student, version: int, **fields) -> Saved:
         except IntegrityError:
             raise Conflict(Submission.objects.get(**key)) from None
         return Saved(1, now)
-    editable = Submission.objects.filter(**key, version=version).filter(
-        status__in=[Submission.Status.DRAFT, Submission.Status.RETURNED]
-    )
-    updated = editable.exclude(status=Submission.Status.RETURNED, revision_allowed=False).update(
-        **fields, version=F("version") + 1, updated_at=now
+    updated = (
+        Submission.objects.editable()
+        .filter(**key, version=version)
+        .update(**fields, version=F("version") + 1, updated_at=now)
     )
     if not updated:
         current = Submission.objects.filter(**key).first()
@@ -221,9 +220,8 @@ def submit(*, assignment, student, version: int) -> Submission:
     now = timezone.now()
     key = {"assignment": assignment, "student": student}
     updated = (
-        Submission.objects.filter(**key, version=version)
-        .filter(status__in=[Submission.Status.DRAFT, Submission.Status.RETURNED])
-        .exclude(status=Submission.Status.RETURNED, revision_allowed=False)
+        Submission.objects.editable()
+        .filter(**key, version=version)
         .update(
             status=Submission.Status.SUBMITTED,
             submitted_at=now,

@@ -25,8 +25,44 @@ QUOTE_MAX = 2000
 HIGHLIGHTS_MAX = 100
 
 
-def _limit(max_length: int) -> str:
-    return f"Keep this under {max_length:,} characters — it is %(show_value)d now."
+class LimitedText(forms.CharField):
+    """Text with a stated limit, counted as the browser counts it.
+
+    A browser's maxlength counts a line break as one character but sends it as two
+    (CRLF); normalising first means text the box accepted is never refused here. The
+    message gives both numbers, formatted alike.
+    """
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise ValidationError(
+                f"Keep this under {self.limit:,} characters — it is {len(value):,} now.",
+                code="max_length",
+            )
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.limit)}
+
+
+def _text(label: str, max_length: int, *, rows: int = 4, **kwargs) -> forms.CharField:
+    """An optional text box that keeps exactly what was typed and names its limit."""
+    kwargs.setdefault("strip", False)
+    return LimitedText(
+        label=label,
+        required=False,
+        limit=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
 
 
 class AnalysisForm(forms.Form):
@@ -42,28 +78,14 @@ class AnalysisForm(forms.Form):
             "invalid_choice": "Choose a rating from 1 (very unreliable) to 5 (very reliable)."
         },
     )
-    rating_reason = forms.CharField(
-        label="Why?",
-        required=False,
-        max_length=REASON_MAX,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _limit(REASON_MAX)},
-    )
+    rating_reason = _text("Why?", REASON_MAX, rows=4)
     done = forms.BooleanField(label="I have finished analysing this source", required=False)
 
     def __init__(self, *args, prompts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.prompts = list(prompts)
         for prompt in self.prompts:
-            self.fields[f"response_{prompt.key}"] = forms.CharField(
-                label=prompt.label,
-                required=False,
-                max_length=RESPONSE_MAX,
-                strip=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                error_messages={"max_length": _limit(RESPONSE_MAX)},
-            )
+            self.fields[f"response_{prompt.key}"] = _text(prompt.label, RESPONSE_MAX)
 
     def prompt_fields(self) -> list:
         """(prompt, bound field) pairs, in the framework's order, for the template."""
@@ -116,27 +138,20 @@ class HighlightForm(forms.Form):
     """A passage: the quoted words anchor it; offsets from the page, when given, pick
     which occurrence was meant."""
 
-    quote = forms.CharField(
+    quote = LimitedText(
         label="Words to highlight",
-        max_length=QUOTE_MAX,
+        limit=QUOTE_MAX,
         help_text="Select words in the source, or type or paste them here exactly.",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "required": "Select some words in the source, or type them here, to highlight them.",
-            "max_length": _limit(QUOTE_MAX),
         },
     )
     start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     tag = forms.ChoiceField(
         label="Tag", choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
     )
-    note = forms.CharField(
-        label="Your note",
-        required=False,
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": _limit(NOTE_MAX)},
-    )
+    note = _text("Your note", NOTE_MAX, rows=2)
 
     def __init__(self, *args, text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,13 +184,7 @@ class HighlightForm(forms.Form):
 class LinkForm(forms.Form):
     other = forms.TypedChoiceField(label="Source", coerce=int)
     relation = forms.ChoiceField(label="This source…", choices=Relation.choices)
-    note = forms.CharField(
-        label="How?",
-        required=False,
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": _limit(NOTE_MAX)},
-    )
+    note = _text("How?", NOTE_MAX, rows=2)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,14 +209,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "Choose a step on the scale, from “Not at all” to “Completely”."
         },
     )
-    answer = forms.CharField(
-        label="Your answer",
-        required=False,
-        max_length=ANSWER_MAX,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 16}),
-        error_messages={"max_length": _limit(ANSWER_MAX)},
-    )
+    answer = _text("Your answer", ANSWER_MAX, rows=16)
     preferred_interpretation = forms.TypedChoiceField(
         label="The historian you find most convincing",
         coerce=int,
@@ -218,14 +220,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "Choose one of the interpretations listed for this lesson."
         },
     )
-    interpretation_reason = forms.CharField(
-        label="Why?",
-        required=False,
-        max_length=REASON_MAX,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _limit(REASON_MAX)},
-    )
+    interpretation_reason = _text("Why?", REASON_MAX, rows=4)
 
     def __init__(self, *args, lesson_sources=(), interpretations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,14 +259,7 @@ COMMENT_MAX = 3000
 
 class FeedbackForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    feedback = forms.CharField(
-        label="Overall comment",
-        required=False,
-        max_length=FEEDBACK_MAX,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"max_length": _limit(FEEDBACK_MAX)},
-    )
+    feedback = _text("Overall comment", FEEDBACK_MAX, rows=6)
     mark = forms.IntegerField(
         label="Mark",
         required=False,
@@ -298,13 +286,8 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.annotations = list(annotations)
         for annotation in self.annotations:
-            self.fields[f"comment_{annotation.pk}"] = forms.CharField(
-                label=f"Comment on source {annotation.lesson_source.label}",
-                required=False,
-                max_length=COMMENT_MAX,
-                strip=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": _limit(COMMENT_MAX)},
+            self.fields[f"comment_{annotation.pk}"] = _text(
+                f"Comment on source {annotation.lesson_source.label}", COMMENT_MAX, rows=2
             )
 
     def clean(self):
@@ -324,8 +307,21 @@ class FeedbackForm(forms.Form):
 
 
 class BankCommentForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedText(
         label="New comment for your bank",
-        max_length=500,
-        error_messages={"max_length": _limit(500), "required": "Type the comment to keep."},
+        limit=500,
+        error_messages={"required": "Type the comment to keep."},
     )
+
+
+def rebind(form_class, request, version: int, **kwargs):
+    """The form as the user sent it, now carrying the saved version.
+
+    After a conflict the page shows the user's own text again; saving it once more
+    replaces the other version on purpose, never by accident.
+    """
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form

@@ -29,9 +29,9 @@ def revision(transactional_db) -> Assignment:
 
 
 @pytest.fixture
-def student1(page: Page, live_server, log_in, revision) -> Page:
-    log_in(page, "student1", "coexist-demo")
-    expect(page.get_by_role("heading", name="Hello, Amara")).to_be_visible()
+def student6(page: Page, live_server, log_in, revision) -> Page:
+    log_in(page, "student6", "coexist-demo")
+    expect(page.get_by_role("heading", name="Hello, Finn")).to_be_visible()
     return page
 
 
@@ -45,7 +45,7 @@ def status(page: Page):
 
 def annotation(assignment, label: str) -> SourceAnnotation | None:
     return SourceAnnotation.objects.filter(
-        assignment=assignment, student__username="student1", lesson_source__label=label
+        assignment=assignment, student__username="student6", lesson_source__label=label
     ).first()
 
 
@@ -94,9 +94,9 @@ def analyse(page: Page, label: str, *, rating: str) -> None:
 
 
 def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography(
-    student1: Page, live_server, revision, assert_accessible, screenshot_dir
+    student6: Page, live_server, revision, assert_accessible, screenshot_dir
 ):
-    page = student1
+    page = student6
     page.get_by_role("link", name="Khrushchev and peaceful co-existence").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Khrushchev and peaceful co-existence"
@@ -183,7 +183,7 @@ def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography
     page.get_by_role("button", name="Yes, submit it").click()
     expect(page.get_by_text("Submitted. Your teacher can now read")).to_be_visible()
 
-    submission = Submission.objects.get(assignment=revision, student__username="student1")
+    submission = Submission.objects.get(assignment=revision, student__username="student6")
     assert submission.status == Submission.Status.SUBMITTED
     assert submission.judgement == 3
     assert len(submission.cited) == 2
@@ -192,7 +192,12 @@ def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography
     assert [h["quote"] for h in a.highlights] == ["There is only one way out"]
     assert a.links[0]["relation"] == "agrees"
     assert annotation(revision, "C").highlights[0]["note"] == "Dates the thaw from Stalin's death."
-    assert SourceAnnotation.objects.filter(assignment=revision, status="done").count() == 7
+    assert (
+        SourceAnnotation.objects.filter(
+            assignment=revision, student__username="student6", status="done"
+        ).count()
+        == 7
+    )
 
     page.get_by_role("link", name="Your annotated bibliography").click()
     expect(page.locator(".bibliography-entry")).to_have_count(7)
@@ -202,8 +207,8 @@ def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography
     page.screenshot(path=screenshot_dir / "student-bibliography-print.png", full_page=True)
 
 
-def test_a_reload_mid_typing_offers_the_unsaved_text_back(student1: Page, live_server, revision):
-    page = student1
+def test_a_reload_mid_typing_offers_the_unsaved_text_back(student6: Page, live_server, revision):
+    page = student6
     page.goto(source_url(live_server, revision, "B"))
     page.get_by_label(re.compile("^Origin")).fill("Typed just before the reload")
     page.reload()  # within the autosave delay: nothing reached the server
@@ -215,9 +220,9 @@ def test_a_reload_mid_typing_offers_the_unsaved_text_back(student1: Page, live_s
 
 
 def test_a_stale_tab_shows_both_versions_and_the_student_chooses(
-    student1: Page, context: BrowserContext, live_server, revision, assert_accessible
+    student6: Page, context: BrowserContext, live_server, revision, assert_accessible
 ):
-    first = student1
+    first = student6
     first.goto(source_url(live_server, revision, "C"))
     second = context.new_page()
     second.goto(source_url(live_server, revision, "C"))
@@ -243,9 +248,9 @@ def test_a_stale_tab_shows_both_versions_and_the_student_chooses(
 
 
 def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in_again(
-    student1: Page, context: BrowserContext, live_server, revision, log_in
+    student6: Page, context: BrowserContext, live_server, revision, log_in
 ):
-    page = student1
+    page = student6
     page.goto(source_url(live_server, revision, "E"))
     page.get_by_label(re.compile("^Nature")).fill("A secret briefing")
     expect(status(page)).to_have_text(SAVED, timeout=10_000)
@@ -257,8 +262,8 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in_again(
     assert annotation(revision, "E").responses["nature"] == "A secret briefing"
 
     other = context.new_page()
-    log_in(other, "student1", "coexist-demo")  # a new session and a new CSRF token
-    expect(other.get_by_role("heading", name="Hello, Amara")).to_be_visible()
+    log_in(other, "student6", "coexist-demo")  # a new session and a new CSRF token
+    expect(other.get_by_role("heading", name="Hello, Finn")).to_be_visible()
     other.close()
     page.bring_to_front()
     page.evaluate("window.dispatchEvent(new Event('focus'))")
@@ -269,16 +274,16 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in_again(
 
 
 def test_typing_offline_is_saved_when_the_connection_returns(
-    student1: Page, context: BrowserContext, live_server, revision
+    student6: Page, context: BrowserContext, live_server, revision
 ):
-    page = student1
+    page = student6
     page.goto(f"{live_server.url}/assignments/{revision.pk}/answer/")
     context.set_offline(True)
     page.get_by_label("Your answer", exact=True).fill("Drafted on the bus with no signal.")
     expect(status(page)).to_contain_text("no connection", timeout=10_000)
-    assert not Submission.objects.filter(student__username="student1").exists()
+    assert not Submission.objects.filter(student__username="student6").exists()
     context.set_offline(False)
     expect(status(page)).to_have_text(SAVED, timeout=15_000)
-    submission = Submission.objects.get(assignment=revision, student__username="student1")
+    submission = Submission.objects.get(assignment=revision, student__username="student6")
     assert submission.answer == "Drafted on the bus with no signal."
-    assert User.objects.get(username="student1").submissions.count() == 1
+    assert User.objects.get(username="student6").submissions.count() == 1

@@ -187,7 +187,7 @@ def test_a_response_over_5000_characters_is_refused_naming_the_limit(
     response = save_json(student_client, assignment, {"version": 0, "response_purpose": "x" * 5001})
     assert response.status_code == 400
     assert response.json()["message"] == (
-        "Not saved: Purpose: Keep this under 5,000 characters — it is 5001 now."
+        "Not saved: Purpose: Keep this under 5,000 characters — it is 5,001 now."
     )
     assert saved(student) is None
 

@@ -156,7 +156,7 @@ def test_an_answer_over_20000_characters_is_refused_and_the_text_kept_on_the_pag
     as_json = save_answer(student_client, assignment, {"version": 0, "answer": typed}, **JSON)
     as_html = save_answer(student_client, assignment, {"version": 0, "answer": typed})
     assert as_json.status_code == 400
-    assert "Keep this under 20,000 characters — it is 20004 now." in as_json.json()["message"]
+    assert "Keep this under 20,000 characters — it is 20,004 now." in as_json.json()["message"]
     assert as_html.status_code == 400
     content = as_html.content.decode()
     assert f">{typed}</textarea>" in content

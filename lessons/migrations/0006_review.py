@@ -6,59 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0005_teachers_manage_classes'),
-        ('sources', '0002_teachers_permissions'),
+        ("lessons", "0005_teachers_manage_classes"),
+        ("sources", "0002_teachers_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='feedback_at',
+            model_name="submission",
+            name="feedback_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='feedback_by',
-            field=models.ForeignKey(blank=True, help_text='Who last saved feedback, so a colleague marking at once can be told.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="submission",
+            name="feedback_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who last saved feedback, so a colleague marking at once can be told.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='CommentBankEntry',
+            name="CommentBankEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comment_bank', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comment_bank",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment bank entry',
-                'verbose_name_plural': 'comment bank',
-                'ordering': ['teacher', 'text'],
-                'constraints': [models.UniqueConstraint(fields=('teacher', 'text'), name='unique_bank_comment')],
+                "verbose_name": "comment bank entry",
+                "verbose_name_plural": "comment bank",
+                "ordering": ["teacher", "text"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("teacher", "text"), name="unique_bank_comment")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionVersion',
+            name="SubmissionVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('judgement', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Not at all'), (2, 'To a small extent'), (3, 'To some extent'), (4, 'To a large extent'), (5, 'Completely')], null=True)),
-                ('answer', models.TextField(blank=True)),
-                ('cited', models.JSONField(blank=True, default=dict)),
-                ('interpretation_reason', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('feedback', models.TextField(blank=True)),
-                ('mark', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('mark_out_of', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('preferred_interpretation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sources.interpretation')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='lessons.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                (
+                    "judgement",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small extent"),
+                            (3, "To some extent"),
+                            (4, "To a large extent"),
+                            (5, "Completely"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("answer", models.TextField(blank=True)),
+                ("cited", models.JSONField(blank=True, default=dict)),
+                ("interpretation_reason", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("feedback", models.TextField(blank=True)),
+                ("mark", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("mark_out_of", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "preferred_interpretation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sources.interpretation",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="lessons.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submission', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('submission', 'number'), name='one_version_number')],
+                "ordering": ["submission", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("submission", "number"), name="one_version_number"
+                    )
+                ],
             },
         ),
     ]

@@ -8,10 +8,12 @@ asking for JSON, and every JSON answer says what happened in words the page can 
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import CharField, OuterRef, Prefetch, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -60,7 +62,12 @@ def student_required(view):
 
 
 def _get_assignment_for_student(
-    request: HttpRequest, pk: int, *, label: str | None = None, with_text: bool = False
+    request: HttpRequest,
+    pk: int,
+    *,
+    label: str | None = None,
+    with_text: bool = False,
+    with_choices: bool = False,
 ) -> Assignment:
     """The assignment, if set for this student, with their answer's state; or 404.
 
@@ -84,6 +91,31 @@ def _get_assignment_for_student(
             assignments = assignments.annotate(
                 source_text=Subquery(in_lesson.values("source__text")[:1])
             )
+    if with_choices:
+        # "12:A,13:B" and "4,7": what an answer may cite, in this same query.
+        sources = (
+            LessonSource.objects.filter(lesson=OuterRef("lesson"))
+            .order_by()
+            .values("lesson")
+            .annotate(
+                joined=StringAgg(
+                    Concat(Cast("pk", CharField()), Value(":"), "label"), delimiter=Value(",")
+                )
+            )
+            .values("joined")
+        )
+        interpretations = (
+            Interpretation.lessons.through.objects.filter(lesson=OuterRef("lesson"))
+            .order_by()
+            .values("lesson")
+            .annotate(
+                joined=StringAgg(Cast("interpretation_id", CharField()), delimiter=Value(","))
+            )
+            .values("joined")
+        )
+        assignments = assignments.annotate(
+            source_choices=Subquery(sources), interpretation_choices=Subquery(interpretations)
+        )
     assignment = assignments.first()
     if assignment is None:
         raise Http404("No such assignment for you")
@@ -549,17 +581,29 @@ def _answer_fields(submission: Submission) -> dict:
     }
 
 
-class _Ids:
-    """Stand-ins with only a pk: enough for AnswerForm to validate choices on a save."""
+def _answer_choices(assignment: Assignment) -> tuple[list, list]:
+    """Stand-ins for the lesson's sources and interpretations, read from the assignment's
+    own query (see `with_choices`): enough to validate a save without fetching them."""
+    sources = [
+        SimpleNamespace(pk=int(pk), label=label)
+        for pk, _, label in (item.partition(":") for item in _split(assignment.source_choices))
+    ]
+    nobody = SimpleNamespace(name="")
+    interpretations = [
+        SimpleNamespace(pk=int(pk), historian=nobody, position="")
+        for pk in _split(assignment.interpretation_choices)
+    ]
+    return sources, interpretations
 
-    def __init__(self, pk):
-        self.pk = pk
+
+def _split(joined: str | None) -> list[str]:
+    return [item for item in (joined or "").split(",") if item]
 
 
 @student_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _get_assignment_for_student(request, pk)
+    assignment = _get_assignment_for_student(request, pk, with_choices=request.method == "POST")
     if assignment.state() == Assignment.State.NOT_OPEN and request.method == "GET":
         return render(
             request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
@@ -575,13 +619,16 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
     if refused := _check_writable(request, assignment):
         return refused
-    context = _answer_context(request, assignment)
-    form = AnswerForm(
-        request.POST,
-        lesson_sources=context["lesson_sources"],
-        interpretations=context["interpretations"],
-    )
+    sources, interpretations = _answer_choices(assignment)
+    form = AnswerForm(request.POST, lesson_sources=sources, interpretations=interpretations)
     if not form.is_valid():
+        context = _answer_context(request, assignment)
+        form = AnswerForm(
+            request.POST,
+            lesson_sources=context["lesson_sources"],
+            interpretations=context["interpretations"],
+        )
+        form.is_valid()
         if wants_json(request):
             return JsonResponse(
                 {
@@ -609,6 +656,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         current = conflict.current
         if wants_json(request):
             return _conflict_json("Your answer", current, _answer_fields(current))
+        context = _answer_context(request, assignment)
         form = rebind(
             AnswerForm,
             request,

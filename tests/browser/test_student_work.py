@@ -103,6 +103,9 @@ def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography
     )
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "student-assignment.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=screenshot_dir / "student-assignment-375.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name=re.compile("^Source A:")).click()
 
     ratings = {
@@ -175,6 +178,9 @@ def test_a_student_judges_every_source_answers_submits_and_prints_a_bibliography
     expect(status(page)).to_have_text(SAVED, timeout=10_000)
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "student-answer.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=screenshot_dir / "student-answer-375.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     page.get_by_role("link", name="Submit to your teacher…").click()
     expect(page.get_by_role("heading", name="Submit your answer?")).to_be_visible()

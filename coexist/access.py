@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from coexist.models import User
-from lessons.models import Assignment, Classroom, Enrolment, Lesson
+from lessons.models import Assignment, Classroom, CommentBankEntry, Enrolment, Lesson
 from sources.models import Source
 
 
@@ -93,3 +93,10 @@ def students_taught(user: User) -> QuerySet[User]:
         .exclude(is_superuser=True)
         .distinct()
     )
+
+
+def comment_bank(user: User) -> QuerySet[CommentBankEntry]:
+    """A teacher's own reusable marking comments; nobody else's."""
+    if not is_teacher(user):
+        return CommentBankEntry.objects.none()
+    return CommentBankEntry.objects.filter(teacher=user)

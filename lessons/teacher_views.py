@@ -19,7 +19,6 @@ from coexist import access
 from lessons import insight, marking
 from lessons.models import (
     Assignment,
-    CommentBankEntry,
     Enrolment,
     Relation,
     SourceAnnotation,
@@ -181,7 +180,7 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
         "ring_size": len(ring),
         "stage": stage,
         "stage_label": STAGES[stage],
-        "bank": list(CommentBankEntry.objects.filter(teacher=request.user)),
+        "bank": list(access.comment_bank(request.user)),
     }
 
 
@@ -327,7 +326,7 @@ def comment_bank_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def comment_bank_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = get_object_or_404(CommentBankEntry, pk=entry_pk, teacher=request.user)
+    entry = get_object_or_404(access.comment_bank(request.user), pk=entry_pk)
     entry.delete()
     messages.success(request, "Removed from your comment bank.")
     return redirect(_safe_back(request))

@@ -59,6 +59,15 @@ def test_the_teacher_marks_a_submission_and_the_student_reads_the_feedback(
     page.screenshot(path=screenshot_dir / "teacher-review.png", full_page=True)
     page.get_by_role("button", name="Return to the student").click()
     expect(page.get_by_text("Returned to Amara with your feedback.")).to_be_visible()
+    # Returning moves on to the next student: Ben, whose answer was returned earlier.
+    expect(page.get_by_role("heading", name="Ben", level=1)).to_be_visible()
+    page.get_by_role("link", name="← Amara").click()
+    page.get_by_role("link", name="Printable report").click()
+    expect(page.locator(".student-report")).to_contain_text("Mark: 8 out of 10")
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    page.screenshot(path=screenshot_dir / "teacher-report-print.png", full_page=True)
+    page.emulate_media(media="screen")
 
     submission = Submission.objects.get(
         student__username="student1", assignment__lesson__slug="khrushchev-and-peaceful-coexistence"

@@ -420,6 +420,29 @@ def _marks_response(request, assignment, label: str, *, message: str, status: in
     )
 
 
+def _invalid_marks_form(request, assignment, label: str, **bound_form) -> HttpResponse:
+    """A highlight or link form that did not validate: JSON for the page's script, or
+    the source page again with the form's errors and everything typed still in it."""
+    form = next(iter(bound_form.values()))
+    if wants_json(request):
+        return JsonResponse(
+            {"status": "invalid", "message": _first_error(form), "errors": field_errors(form)},
+            status=400,
+        )
+    context = _source_page_context(request, assignment, label)
+    initial = AnalysisForm.initial_for(context["annotation"], context["prompts"])
+    return render(
+        request,
+        "lessons/student/source.html",
+        {
+            **context,
+            "form": AnalysisForm(initial=initial, prompts=context["prompts"]),
+            **bound_form,
+        },
+        status=400,
+    )
+
+
 @student_required
 @require_POST
 def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
@@ -428,23 +451,7 @@ def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         return refused
     form = HighlightForm(request.POST, text=anchor_text(assignment.source_text or ""))
     if not form.is_valid():
-        if wants_json(request):
-            return JsonResponse(
-                {"status": "invalid", "message": _first_error(form), "errors": field_errors(form)},
-                status=400,
-            )
-        context = _source_page_context(request, assignment, label)
-        initial = AnalysisForm.initial_for(context["annotation"], context["prompts"])
-        return render(
-            request,
-            "lessons/student/source.html",
-            {
-                **context,
-                "form": AnalysisForm(initial=initial, prompts=context["prompts"]),
-                "highlight_form": form,
-            },
-            status=400,
-        )
+        return _invalid_marks_form(request, assignment, label, highlight_form=form)
     start, end, quote = form.anchor()
     try:
         work.add_highlight(
@@ -489,24 +496,7 @@ def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     )
     form = LinkForm(request.POST, others=others.select_related("source"))
     if not form.is_valid():
-        message = _first_error(form)
-        if wants_json(request):
-            return JsonResponse(
-                {"status": "invalid", "message": message, "errors": field_errors(form)},
-                status=400,
-            )
-        context = _source_page_context(request, assignment, label)
-        initial = AnalysisForm.initial_for(context["annotation"], context["prompts"])
-        return render(
-            request,
-            "lessons/student/source.html",
-            {
-                **context,
-                "form": AnalysisForm(initial=initial, prompts=context["prompts"]),
-                "link_form": form,
-            },
-            status=400,
-        )
+        return _invalid_marks_form(request, assignment, label, link_form=form)
     work.set_link(
         assignment=assignment,
         student=request.user,

@@ -728,3 +728,71 @@ def test_a_save_with_the_pages_own_token_is_accepted(strict_client, assignment, 
     )
     assert response.status_code == 200
     assert saved(student).responses == {"origin": "Typed"}
+
+
+def _with_highlights(assignment, student, count: int) -> SourceAnnotation:
+    return SourceAnnotation.objects.create(
+        assignment=assignment,
+        student=student,
+        lesson_source=source(assignment, "A"),
+        highlights=[
+            {"id": f"h{n}", "start": 0, "end": 6, "quote": "We say", "note": "", "tag": "claim"}
+            for n in range(count)
+        ],
+    )
+
+
+@pytest.mark.parametrize("highlights", [0, 50])
+def test_adding_a_highlight_costs_the_same_whatever_is_there(
+    student_client, assignment, student, django_assert_num_queries, highlights
+):
+    _with_highlights(assignment, student, highlights)
+    # 1 session, 2 the student, 3 the assignment with the source's id and text, then in
+    # one transaction: 4 savepoint, 5 the annotation, locked, 6 its UPDATE, 7 release.
+    with django_assert_num_queries(7):
+        response = student_client.post(
+            url("highlight_add", assignment, "A"), {"quote": "not a truce", "tag": "claim"}
+        )
+    assert response.status_code == 302
+    assert len(saved(student).highlights) == highlights + 1
+
+
+@pytest.mark.parametrize("highlights", [0, 50])
+def test_removing_a_highlight_costs_the_same_whatever_is_there(
+    student_client, assignment, student, django_assert_num_queries, highlights
+):
+    _with_highlights(assignment, student, highlights + 1)
+    # 1 session, 2 the student, 3 the assignment, 4 savepoint, 5 the annotation, locked,
+    # 6 its UPDATE, 7 release.
+    with django_assert_num_queries(7):
+        student_client.post(url("highlight_remove", assignment, "A", "h0"))
+    assert len(saved(student).highlights) == highlights
+
+
+@pytest.mark.parametrize("highlights", [0, 50])
+def test_linking_two_sources_costs_the_same_whatever_is_there(
+    student_client, assignment, student, django_assert_num_queries, highlights
+):
+    _with_highlights(assignment, student, highlights)
+    other = source(assignment, "B")
+    # 1 session, 2 the student, 3 the assignment, 4 the lesson's other sources (the
+    # choices), 5 savepoint, 6 the annotation, locked, 7 its UPDATE, 8 release.
+    with django_assert_num_queries(8):
+        student_client.post(
+            url("link_add", assignment, "A"), {"other": other.pk, "relation": "qualifies"}
+        )
+    assert saved(student).links == [{"source": other.pk, "relation": "qualifies", "note": ""}]
+
+
+@pytest.mark.parametrize("highlights", [0, 50])
+def test_a_highlight_added_from_the_page_returns_its_lists_at_a_fixed_cost(
+    student_client, assignment, student, django_assert_num_queries, highlights
+):
+    _with_highlights(assignment, student, highlights)
+    # The seven queries of the change, then the lists re-rendered for the page: 8 the
+    # lesson's sources, 9 the prompts, 10 the annotation, 11 the glossary.
+    with django_assert_num_queries(11):
+        response = student_client.post(
+            url("highlight_add", assignment, "A"), {"quote": "not a truce", "tag": "claim"}, **JSON
+        )
+    assert response.json()["highlights_html"].count("data-highlight ") == highlights + 1

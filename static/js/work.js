@@ -387,15 +387,16 @@
   }
 
   function locate(map, quote, start) {
-    const haystack = map.text.toLowerCase();
-    const needle = collapse(quote).toLowerCase();
+    // Matched in the text itself (case-insensitively), never a lower-cased copy, whose
+    // length can differ ("İ"), so offsets stay the server's.
+    const needle = collapse(quote);
     if (!needle) return null;
-    if (haystack.substr(start, needle.length) === needle) return start;
+    const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi");
     let best = null;
-    let at = haystack.indexOf(needle);
-    while (at !== -1) {
-      if (best === null || Math.abs(at - start) < Math.abs(best - start)) best = at;
-      at = haystack.indexOf(needle, at + 1);
+    let match;
+    while ((match = pattern.exec(map.text))) {
+      if (best === null || Math.abs(match.index - start) < Math.abs(best - start)) best = match.index;
+      pattern.lastIndex = match.index + 1;
     }
     return best;
   }

@@ -570,6 +570,12 @@
       autosave = new Autosave(form);
       window.coexistAutosave = autosave;
     });
+    // On a phone the guiding questions start folded, so the answer boxes are in reach.
+    if (window.matchMedia("(max-width: 575.98px)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach((box) => {
+        box.open = false;
+      });
+    }
     wireStarters(document);
     wireWordCount();
     renderHighlights();

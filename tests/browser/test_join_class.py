@@ -117,3 +117,35 @@ def test_a_teacher_adds_a_roster_and_gets_printable_slips_the_students_can_log_i
     page.get_by_role("button", name=re.compile("Change")).click()
     page.goto(live_server.url)
     expect(page.locator(".assignment-card")).to_have_count(2)
+
+
+def test_a_signed_in_student_confirms_joining_and_meets_a_lesson_not_open_yet(
+    page: Page, live_server, demo_class, log_in, assert_accessible
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lessons.models import Assignment, Lesson
+    from tests.lessons.factories import make_classroom
+
+    later = make_classroom(name="11C Cold War", teachers=list(demo_class.teachers.all()))
+    Assignment.objects.create(
+        classroom=later,
+        lesson=Lesson.objects.get(slug="khrushchev-and-peaceful-coexistence"),
+        opens_at=timezone.now() + timedelta(days=3),
+        due_at=timezone.now() + timedelta(days=10),
+    )
+    log_in(page, "student6", "coexist-demo")
+    page.goto(f"{live_server.url}/join/{later.join_code}/")
+    expect(page.get_by_role("heading", name="Join 11C Cold War?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Join as Finn").click()
+    expect(page.get_by_text("You have joined 11C Cold War.")).to_be_visible()
+    card = page.get_by_role("article", name="Khrushchev and peaceful co-existence").filter(
+        has_text="Opens"
+    )
+    expect(card).to_contain_text("Not started")
+    card.get_by_role("link").click()
+    expect(page.get_by_text("This lesson opens on")).to_be_visible()
+    assert_accessible(page)

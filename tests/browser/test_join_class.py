@@ -149,3 +149,26 @@ def test_a_signed_in_student_confirms_joining_and_meets_a_lesson_not_open_yet(
     card.get_by_role("link").click()
     expect(page.get_by_text("This lesson opens on")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_new_code_is_only_made_after_the_teacher_confirms(
+    page: Page, live_server, demo_class, log_in
+):
+    old = demo_class.join_code
+    log_in(page, "teacher", "coexist-demo")
+    page.goto(f"{live_server.url}{demo_class.get_absolute_url()}")
+    questions = []
+
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="New code").click()
+    expect(page.locator(".join-code")).to_have_text(demo_class.display_code)
+    demo_class.refresh_from_db()
+    assert demo_class.join_code == old
+    assert "will stop working" in questions[0]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="New code").click()
+    expect(page.get_by_text("has a new code")).to_be_visible()
+    demo_class.refresh_from_db()
+    assert demo_class.join_code != old
+    expect(page.locator(".join-code")).to_have_text(demo_class.display_code)

@@ -59,12 +59,10 @@ pytest: $(VENV)/.installed-test
 	@echo "=== Test pass 1 of 2: SQLite ==="
 	$(TEST_ENV) COEXIST_EXPECT_DB=sqlite $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Connections are not kept between requests in tests: a live-server thread holding one
-# open would keep the test database busy when it is dropped.
 pytest-postgres: $(VENV)/.installed-test
 	@scripts/ensure-chromium
 	@echo "=== Test pass 2 of 2: PostgreSQL ==="
-	$(TEST_ENV) COEXIST_EXPECT_DB=postgresql DB_CONN_MAX_AGE=0 scripts/throwaway-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) COEXIST_EXPECT_DB=postgresql scripts/throwaway-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint check pytest pytest-postgres
 

@@ -29,6 +29,7 @@ from lessons.models import (
     Extent,
     LessonSource,
     Rating,
+    Relation,
     SourceAnnotation,
     Submission,
 )
@@ -260,8 +261,6 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
 
 
 def _relation_label(link: dict) -> str:
-    from lessons.models import Relation
-
     try:
         return Relation(link.get("relation")).label
     except ValueError:

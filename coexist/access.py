@@ -13,9 +13,10 @@ Every view and every admin queryset asks here; nothing re-implements a check inl
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from coexist.models import User
+from coexist.teacher_permissions import TEACHERS_GROUP
 from lessons.models import Assignment, Classroom, CommentBankEntry, Enrolment, Lesson
 from sources.models import Source
 
@@ -64,6 +65,17 @@ def assignments_taught(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(classroom__in=classes_taught(user))
 
 
+def teacher_accounts() -> QuerySet[User]:
+    """Everyone who may teach a class: active staff in the Teachers group, and
+    administrators (the queryset twin of `User.is_teacher`)."""
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def can_join_classes(user: User) -> bool:
     """Anyone signed in who is not staff joins as a student; teachers do not enrol."""
     return user.is_authenticated and user.is_active and not user.is_staff
@@ -79,7 +91,7 @@ def assignments_for_student(user: User) -> QuerySet[Assignment]:
     """What a student is set: assignments of current classes they belong to."""
     if not can_join_classes(user):
         return Assignment.objects.none()
-    return Assignment.objects.filter(classroom__enrolments__student=user, classroom__archived=False)
+    return Assignment.objects.current().filter(classroom__enrolments__student=user)
 
 
 def students_taught(user: User) -> QuerySet[User]:

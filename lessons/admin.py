@@ -3,14 +3,12 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from coexist import access
-from coexist.models import User
-from coexist.teacher_permissions import TEACHERS_GROUP
 from lessons.models import (
     Assignment,
     Classroom,
@@ -195,7 +193,7 @@ class ClassroomAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "teachers":
-            kwargs["queryset"] = teacher_accounts()
+            kwargs["queryset"] = access.teacher_accounts()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
@@ -235,15 +233,6 @@ class ClassroomAdmin(admin.ModelAdmin):
     @admin.action(description="Open joining for the selected classes")
     def open_joining(self, request, queryset):
         queryset.update(joining_open=True)
-
-
-def teacher_accounts():
-    return (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True))
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 @admin.register(Assignment)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lessons.marking import keep_version
 from lessons.models import Assignment, CommentBankEntry, SourceAnnotation, Submission
+from sources.text import anchor_text, find_quote
 
 # What each source is, in the students' words: one line per GCSE prompt.
 ANALYSES = {
@@ -272,20 +273,19 @@ def load_demo_work(classroom, teacher) -> bool:
 
 
 def _highlights(lesson_source, wanted) -> list[dict]:
-    from sources.text import anchor_text
-
     text = anchor_text(lesson_source.source.text)
     highlights = []
     for number, (quote, tag, note) in enumerate(wanted, start=1):
-        start = text.find(quote)
-        if start == -1:
+        span = find_quote(text, quote)
+        if span is None:
             raise ValueError(f"Demo highlight {quote!r} is not in source {lesson_source.label}")
+        start, end = span
         highlights.append(
             {
                 "id": f"demo{lesson_source.label}{number}",
-                "quote": quote,
+                "quote": text[start:end],
                 "start": start,
-                "end": start + len(quote),
+                "end": end,
                 "note": note,
                 "tag": tag,
             }

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from lessons.models import Extent, Rating, SourceAnnotation, Submission
-from sources.text import anchor_text
+from sources.text import anchor_text, find_quote
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -29,6 +29,18 @@ def bars(counts: Counter, labels: dict[int, str]) -> list[Bar]:
     ]
 
 
+def stage(answer_status: str | None, started: bool) -> str:
+    """Where a student is, for the filter: not_started, working, to_mark or returned.
+
+    `started`: they have touched at least one source; any answer counts as started too.
+    """
+    if answer_status == Submission.Status.SUBMITTED:
+        return "to_mark"
+    if answer_status == Submission.Status.RETURNED:
+        return "returned"
+    return "working" if started or answer_status else "not_started"
+
+
 @dataclass
 class StudentRow:
     student: object
@@ -47,12 +59,7 @@ class StudentRow:
 
     @property
     def stage(self) -> str:
-        """Where the student is, for the filter: not_started, working, to_mark, returned."""
-        if self.submission is not None and self.submission.status == Submission.Status.SUBMITTED:
-            return "to_mark"
-        if self.submission is not None and self.submission.status == Submission.Status.RETURNED:
-            return "returned"
-        return "working" if self.started else "not_started"
+        return stage(self.submission.status if self.submission else None, self.started)
 
     @property
     def stage_label(self) -> str:
@@ -170,25 +177,8 @@ def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
 def _place(text: str, highlight: dict) -> tuple[int, int]:
     """Where a highlight sits now: its offsets if the quote is still there, else the
     quote's nearest occurrence; nowhere if the words were edited away."""
-    quote = " ".join(str(highlight.get("quote", "")).split())
-    start = int(highlight.get("start", 0) or 0)
-    if not quote:
-        return 0, 0
-    if text[start : start + len(quote)].lower() == quote.lower():
-        return start, start + len(quote)
-    folded, wanted = text.lower(), quote.lower()
-    found = [i for i in _occurrences(folded, wanted)]
-    if not found:
-        return 0, 0
-    best = min(found, key=lambda i: abs(i - start))
-    return best, best + len(quote)
-
-
-def _occurrences(text: str, wanted: str):
-    at = text.find(wanted)
-    while at != -1:
-        yield at
-        at = text.find(wanted, at + 1)
+    span = find_quote(text, str(highlight.get("quote", "")), int(highlight.get("start") or 0))
+    return span or (0, 0)
 
 
 def judgement_bars(submissions) -> list[Bar]:

@@ -526,6 +526,21 @@ class SourceAnnotation(models.Model):
     def __str__(self) -> str:
         return f"{self.student} on {self.lesson_source}"
 
+    def resolved_links(self, lesson_sources: dict[int, LessonSource]) -> list[dict]:
+        """The links with the other source and the relation in words, for a page.
+
+        A link to a source since taken out of the lesson is left out.
+        """
+        resolved = []
+        for link in self.links:
+            other = lesson_sources.get(link.get("source"))
+            if other is None:
+                continue
+            relation = link.get("relation")
+            label = Relation(relation).label if relation in Relation.values else ""
+            resolved.append({**link, "other": other, "relation_label": label})
+        return resolved
+
 
 class Extent(models.IntegerChoices):
     """The "to what extent" scale, each step with words so colour is never needed."""
@@ -539,7 +554,8 @@ class Extent(models.IntegerChoices):
 
 class SubmissionQuerySet(models.QuerySet):
     def editable(self) -> SubmissionQuerySet:
-        """Drafts, and returned answers the teacher asked to have revised."""
+        """Drafts, and returned answers the teacher asked to have revised: the rule of
+        `Submission.is_editable`, in SQL."""
         return self.filter(Q(status="draft") | Q(status="returned", revision_allowed=True))
 
 
@@ -627,8 +643,14 @@ class Submission(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status == self.Status.DRAFT or (
-            self.status == self.Status.RETURNED and self.revision_allowed
+        return self.is_editable(self.status, self.revision_allowed)
+
+    @classmethod
+    def is_editable(cls, status: str | None, revision_allowed: bool | None) -> bool:
+        """May the student change their work? Yes before any answer exists, for a draft,
+        and for an answer returned with a revision asked for."""
+        return status in (None, cls.Status.DRAFT) or (
+            status == cls.Status.RETURNED and bool(revision_allowed)
         )
 
 

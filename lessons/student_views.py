@@ -29,7 +29,6 @@ from lessons.models import (
     Extent,
     LessonSource,
     Rating,
-    Relation,
     SourceAnnotation,
     Submission,
 )
@@ -127,9 +126,7 @@ def _get_assignment_for_student(
 
 def _locked(assignment: Assignment) -> bool:
     """Submitted work, or work returned without a revision, is read-only."""
-    return assignment.my_status == Submission.Status.SUBMITTED or (
-        assignment.my_status == Submission.Status.RETURNED and not assignment.my_revision_allowed
-    )
+    return not Submission.is_editable(assignment.my_status, assignment.my_revision_allowed)
 
 
 def _refuse(request: HttpRequest, message: str, *, status: int = 403, url: str = ""):
@@ -151,14 +148,8 @@ def _check_writable(
         work.check_open(assignment)
     except work.Closed as closed:
         return _refuse(request, str(closed), url=back)
-    if _locked(assignment):
-        return _refuse(
-            request,
-            work.LOCKED_SUBMITTED
-            if assignment.my_status == Submission.Status.SUBMITTED
-            else work.LOCKED_RETURNED,
-            url=back,
-        )
+    if message := work.locked_message(assignment.my_status, assignment.my_revision_allowed):
+        return _refuse(request, message, url=back)
     return None
 
 
@@ -230,12 +221,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         assignment=assignment, student=request.user, lesson_source=lesson_source
     ).first()
     others = [ls for ls in lesson_sources if ls.pk != lesson_source.pk]
-    by_id = {ls.pk: ls for ls in lesson_sources}
-    links = []
-    for link in annotation.links if annotation else []:
-        other = by_id.get(link.get("source"))
-        if other is not None:
-            links.append({**link, "other": other, "relation_label": _relation_label(link)})
+    links = annotation.resolved_links({ls.pk: ls for ls in lesson_sources}) if annotation else []
     return {
         "assignment": assignment,
         "lesson": lesson,
@@ -258,13 +244,6 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
     }
-
-
-def _relation_label(link: dict) -> str:
-    try:
-        return Relation(link.get("relation")).label
-    except ValueError:
-        return ""
 
 
 @student_required
@@ -290,14 +269,7 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     form = AnalysisForm(request.POST, prompts=prompts)
     if not form.is_valid():
         if wants_json(request):
-            return JsonResponse(
-                {
-                    "status": "invalid",
-                    "message": "Not saved: " + _first_error(form),
-                    "errors": field_errors(form),
-                },
-                status=400,
-            )
+            return _invalid_json(form, "Not saved: ")
         context = _source_page_context(request, assignment, label)
         return render(request, "lessons/student/source.html", {**context, "form": form}, status=400)
     try:
@@ -386,6 +358,15 @@ def _answer_pairs(submission: Submission) -> list[tuple[str, str]]:
     ]
 
 
+def _invalid_json(form, prefix: str = "") -> JsonResponse:
+    """A form that did not validate, for the page's script: the first problem in words,
+    and every field's errors so it can mark them."""
+    return JsonResponse(
+        {"status": "invalid", "message": prefix + _first_error(form), "errors": field_errors(form)},
+        status=400,
+    )
+
+
 def _first_error(form) -> str:
     for name, errors in form.errors.items():
         field = form.fields.get(name)
@@ -424,10 +405,7 @@ def _invalid_marks_form(request, assignment, label: str, **bound_form) -> HttpRe
     the source page again with the form's errors and everything typed still in it."""
     form = next(iter(bound_form.values()))
     if wants_json(request):
-        return JsonResponse(
-            {"status": "invalid", "message": _first_error(form), "errors": field_errors(form)},
-            status=400,
-        )
+        return _invalid_json(form)
     context = _source_page_context(request, assignment, label)
     initial = AnalysisForm.initial_for(context["annotation"], context["prompts"])
     return render(
@@ -619,14 +597,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         )
         form.is_valid()
         if wants_json(request):
-            return JsonResponse(
-                {
-                    "status": "invalid",
-                    "message": "Not saved: " + _first_error(form),
-                    "errors": field_errors(form),
-                },
-                status=400,
-            )
+            return _invalid_json(form, "Not saved: ")
         return render(request, "lessons/student/answer.html", {**context, "form": form}, status=400)
     try:
         saved = work.save_answer(
@@ -679,16 +650,8 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment.my_status == Submission.Status.SUBMITTED:
         messages.info(request, "Your answer is already submitted.")
         return redirect(answer_url)
-    try:
-        work.check_open(assignment)
-    except work.Closed as closed:
-        return _refuse(request, str(closed), url=answer_url)
-    if _locked(assignment):
-        return _refuse(
-            request,
-            work.LOCKED_RETURNED,
-            url=answer_url,
-        )
+    if refused := _check_writable(request, assignment, back=answer_url):
+        return refused
     submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
     problems = _submission_problems(submission)
     if request.method == "GET":

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +21,6 @@ from lessons import insight, marking
 from lessons.models import (
     Assignment,
     Enrolment,
-    Relation,
     SourceAnnotation,
     Submission,
 )
@@ -45,16 +45,21 @@ def _get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
     )
 
 
+def _class_list(assignment: Assignment) -> list[Enrolment]:
+    """The class's students, in register order (surname, first name)."""
+    return list(
+        Enrolment.objects.filter(classroom=assignment.classroom)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+
+
 def _class_data(assignment: Assignment):
     """Everything the dashboard and exports need, in five queries."""
     lesson_sources = list(
         assignment.lesson.lesson_sources.select_related("source").order_by("order", "pk")
     )
-    enrolments = list(
-        Enrolment.objects.filter(classroom=assignment.classroom)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__username")
-    )
+    enrolments = _class_list(assignment)
     annotations = list(SourceAnnotation.objects.filter(assignment=assignment))
     submissions = list(Submission.objects.filter(assignment=assignment))
     interpretations = list(
@@ -109,11 +114,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_context(request, assignment: Assignment, student_pk: int, stage: str) -> dict:
-    enrolments = list(
-        Enrolment.objects.filter(classroom=assignment.classroom)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__username")
-    )
+    enrolments = _class_list(assignment)
     enrolment = next((e for e in enrolments if e.student_id == student_pk), None)
     if enrolment is None:
         raise Http404("No such student in this class")
@@ -140,15 +141,7 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
         responses = (
             [(p.label, annotation.responses.get(p.key, "")) for p in prompts] if annotation else []
         )
-        links = []
-        for link in annotation.links if annotation else []:
-            other = by_id.get(link.get("source"))
-            if other is not None:
-                try:
-                    relation = Relation(link.get("relation")).label
-                except ValueError:
-                    relation = ""
-                links.append({"other": other, "relation": relation, "note": link.get("note", "")})
+        links = annotation.resolved_links(by_id) if annotation else []
         items.append(
             {"lesson_source": ls, "annotation": annotation, "responses": responses, "links": links}
         )
@@ -195,18 +188,10 @@ def _stages(assignment: Assignment, enrolments) -> dict[int, str]:
         .values_list("student_id", flat=True)
         .distinct()
     )
-    stages = {}
-    for e in enrolments:
-        status = submitted.get(e.student_id)
-        if status == Submission.Status.SUBMITTED:
-            stages[e.student_id] = "to_mark"
-        elif status == Submission.Status.RETURNED:
-            stages[e.student_id] = "returned"
-        elif status or e.student_id in started:
-            stages[e.student_id] = "working"
-        else:
-            stages[e.student_id] = "not_started"
-    return stages
+    return {
+        e.student_id: insight.stage(submitted.get(e.student_id), e.student_id in started)
+        for e in enrolments
+    }
 
 
 def _who_changed(current: Submission) -> str:
@@ -333,8 +318,6 @@ def comment_bank_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def _safe_back(request: HttpRequest) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return back

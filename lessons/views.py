@@ -204,28 +204,25 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
 # --- Teachers' class pages ---------------------------------------------------------------
 
 
-def _get_class_for_teacher(request: HttpRequest, pk: int) -> Classroom:
+def _get_class_for_teacher(request: HttpRequest, pk: int, *prefetch) -> Classroom:
     """A class the user teaches, or 404: another teacher's class does not exist for them."""
-    return get_object_or_404(access.classes_taught(request.user), pk=pk)
+    return get_object_or_404(access.classes_taught(request.user).prefetch_related(*prefetch), pk=pk)
 
 
 @login_required
 @require_GET
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = _get_class_for_teacher(request, pk)
-    classroom = (
-        Classroom.objects.filter(pk=classroom.pk)
-        .prefetch_related(
-            "teachers",
-            Prefetch(
-                "enrolments",
-                queryset=Enrolment.objects.select_related("student").order_by(
-                    "student__last_name", "student__first_name", "student__username"
-                ),
+    classroom = _get_class_for_teacher(
+        request,
+        pk,
+        "teachers",
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("student").order_by(
+                "student__last_name", "student__first_name", "student__username"
             ),
-            Prefetch("assignments", queryset=assignments_with_counts()),
-        )
-        .get()
+        ),
+        Prefetch("assignments", queryset=assignments_with_counts()),
     )
     return render(
         request,

@@ -56,11 +56,18 @@ def check_open(assignment: Assignment) -> None:
         )
 
 
+def locked_message(status: str | None, revision_allowed: bool | None) -> str:
+    """Why the student's work is read-only now, or "" when they may change it."""
+    if Submission.is_editable(status, revision_allowed):
+        return ""
+    return LOCKED_SUBMITTED if status == Submission.Status.SUBMITTED else LOCKED_RETURNED
+
+
 def check_editable(submission: Submission | None) -> None:
-    if submission is not None and not submission.editable:
-        if submission.status == Submission.Status.SUBMITTED:
-            raise Closed(LOCKED_SUBMITTED)
-        raise Closed(LOCKED_RETURNED)
+    if submission is not None and (
+        message := locked_message(submission.status, submission.revision_allowed)
+    ):
+        raise Closed(message)
 
 
 def save_analysis(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -16,6 +14,7 @@ from lessons.models import (
     SourceAnnotation,
 )
 from sources.citations import plain
+from sources.text import find_quote
 
 RESPONSE_MAX = 5000
 REASON_MAX = 3000
@@ -163,7 +162,7 @@ class HighlightForm(forms.Form):
             raise ValidationError(
                 "Select some words in the source, or type them here, to highlight them."
             )
-        if not re.search(re.escape(quote), self.text, re.IGNORECASE):
+        if find_quote(self.text, quote) is None:
             raise ValidationError(
                 "Those words are not in this source. Check them letter by letter, "
                 "or select them in the text instead."
@@ -172,12 +171,9 @@ class HighlightForm(forms.Form):
 
     def anchor(self) -> tuple[int, int, str]:
         """Start, end and the source's own words for the occurrence nearest the hint."""
-        quote = self.cleaned_data["quote"]
-        hint = self.cleaned_data.get("start")
-        # Matched in the text itself, never a lower-cased copy: "İ".lower() is two
-        # characters and would shift every offset after it.
-        spans = [m.span() for m in re.finditer(re.escape(quote), self.text, re.IGNORECASE)]
-        start, end = spans[0] if hint is None else min(spans, key=lambda s: abs(s[0] - hint))
+        start, end = find_quote(
+            self.text, self.cleaned_data["quote"], self.cleaned_data.get("start")
+        )
         return start, end, self.text[start:end]
 
 

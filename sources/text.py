@@ -59,3 +59,19 @@ def anchor_text(text: str) -> str:
     this string, so offsets a page reports mean the same here.
     """
     return " ".join(plain_text(text).split())
+
+
+def find_quote(text: str, quote: str, near: int | None = None) -> tuple[int, int] | None:
+    """Where `quote` stands in `text` (both whitespace-collapsed), ignoring case: the
+    occurrence nearest `near` if it occurs more than once; None if it is not there.
+
+    Matched in the text itself, never a lower-cased copy: "İ".lower() is two characters
+    and would shift every offset after it.
+    """
+    quote = " ".join(quote.split())
+    if not quote:
+        return None
+    spans = [m.span() for m in re.finditer(re.escape(quote), text, re.IGNORECASE)]
+    if not spans:
+        return None
+    return spans[0] if near is None else min(spans, key=lambda span: abs(span[0] - near))

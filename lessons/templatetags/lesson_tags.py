@@ -53,11 +53,6 @@ def word_count(text: str) -> int:
 
 
 @register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def get_comment_field(form, annotation):
     return form.comment_field(annotation)
 

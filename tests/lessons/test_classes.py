@@ -281,10 +281,10 @@ def test_the_class_page_query_count_does_not_grow_with_students_or_assignments(
     for _ in range(assignments):
         make_assignment(classroom, lesson=make_lesson())
     # 1 session, 2 the teacher, 3 the teacher's groups (is the user a teacher?),
-    # 4 the class among the classes they teach, 5 the class again for the page,
-    # 6 its teachers, 7 its enrolments with students, 8 its assignments with lessons
-    # and their started/to-review/returned counts.
-    with django_assert_num_queries(8):
+    # 4 the class among the classes they teach, 5 its teachers, 6 its enrolments with
+    # students, 7 its assignments with lessons and their started/to-review/returned
+    # counts.
+    with django_assert_num_queries(7):
         response = teacher_client.get(class_url(classroom))
     assert len(response.context["classroom"].enrolments.all()) == students
     assert len(response.context["classroom"].assignments.all()) == assignments

@@ -2,8 +2,9 @@
 
 Every view and every admin queryset asks here; nothing re-implements a check inline.
 
-- Sources, frameworks and lessons are a shared library within an instance: every
-  teacher may read and curate them.
+- Sources and frameworks are a shared library within an instance: every teacher may
+  read and curate them. Lessons are shared to read, preview, assign and duplicate, but
+  only their owner and co-editors change them.
 - Classes are private to their teachers: a teacher sees and changes only the classes
   they teach, with those classes' enrolments, assignments and students' work. An
   administrator (superuser) sees every class, as a school's IT person must.
@@ -43,6 +44,25 @@ def visible_lessons(user: User) -> QuerySet[Lesson]:
 def assignable_lessons(user: User) -> QuerySet[Lesson]:
     """Only published lessons reach students."""
     return visible_lessons(user).published()
+
+
+def editable_lessons(user: User) -> QuerySet[Lesson]:
+    """Lessons a teacher may change: their own and those they co-edit. Administrators
+    may change any. Everyone else's they may view, preview, assign and duplicate."""
+    if not user.has_perm("lessons.change_lesson"):
+        return Lesson.objects.none()
+    if user.is_superuser:
+        return Lesson.objects.all()
+    return Lesson.objects.editable_by(user)
+
+
+def can_edit_lesson(user: User, lesson: Lesson | None) -> bool:
+    """May this user change this lesson (None: lessons in general, e.g. add one)?
+
+    The permission comes only with the Teachers group (or being an administrator)."""
+    if not user.has_perm("lessons.change_lesson"):
+        return False
+    return lesson is None or lesson.is_editable_by(user)
 
 
 # --- Classes ---------------------------------------------------------------------------

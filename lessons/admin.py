@@ -2,13 +2,22 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
-from django.urls import reverse
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from coexist import access
+from coexist.admin import UserAdmin as CoexistUserAdmin
+from coexist.models import User
+from lessons.curriculum import duplicate_lesson, work_counts
 from lessons.models import (
     Assignment,
     Classroom,
@@ -23,8 +32,27 @@ from lessons.models import (
 from lessons.packs import export_lessons
 
 
+class KeepsWorkFormSet(BaseInlineFormSet):
+    """Refuses to delete a row that students' work refers to, and says whose work it is.
+
+    The models refuse too (`delete` raises `WorkInUse`, the database PROTECTs); this
+    turns the refusal into a message on the form instead of an error page.
+    """
+
+    def clean(self):
+        super().clean()
+        refusals = [
+            form.instance.in_use_message(used)
+            for form in self.deleted_forms
+            if form.instance.pk and (used := form.instance.usage())
+        ]
+        if refusals:
+            raise ValidationError(refusals)
+
+
 class PromptInline(admin.StackedInline):
     model = Prompt
+    formset = KeepsWorkFormSet
     extra = 0
     fields = (("order", "key", "label", "required"), ("guiding_questions", "sentence_starters"))
     prepopulated_fields = {"key": ("label",)}
@@ -45,10 +73,39 @@ class FrameworkAdmin(admin.ModelAdmin):
         return framework.prompt_total
 
 
-class LessonSourceInline(admin.TabularInline):
+class LessonPartInline:
+    """A part of a lesson: changed by whoever may change the lesson, seen by every teacher."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and access.can_edit_lesson(
+            request.user, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and access.can_edit_lesson(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and access.can_edit_lesson(
+            request.user, obj
+        )
+
+
+class LessonSourceInline(LessonPartInline, admin.TabularInline):
     model = LessonSource
+    formset = KeepsWorkFormSet
     autocomplete_fields = ("source",)
-    fields = ("order", "label", "source", "section", "caption", "model_rating", "model_notes")
+    fields = (
+        "order",
+        "label",
+        "source",
+        "section",
+        "caption",
+        "model_rating",
+        "model_notes",
+        "retired",
+    )
     extra = 1
     verbose_name = "source in this lesson"
     verbose_name_plural = "sources in this lesson (labels A, B, C… are filled in from the order)"
@@ -57,14 +114,14 @@ class LessonSourceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class GlossaryInline(admin.TabularInline):
+class GlossaryInline(LessonPartInline, admin.TabularInline):
     model = GlossaryTerm
     fields = ("order", "term", "definition")
     extra = 1
     verbose_name_plural = "glossary (new words)"
 
 
-class FactInline(admin.TabularInline):
+class FactInline(LessonPartInline, admin.TabularInline):
     model = Fact
     fields = ("order", "text")
     extra = 1
@@ -73,12 +130,13 @@ class FactInline(admin.TabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    list_display = ("title", "framework", "source_count", "published", "preview_link")
+    list_display = ("title", "framework", "source_count", "owner", "published", "preview_link")
     list_filter = ("published", "framework")
     search_fields = ("title", "research_question")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("interpretations",)
-    readonly_fields = ("preview_link",)
+    filter_horizontal = ("co_editors",)
+    readonly_fields = ("preview_link", "work_status")
     fields = (
         "title",
         "slug",
@@ -88,17 +146,96 @@ class LessonAdmin(admin.ModelAdmin):
         "introduction",
         "interpretations",
         "published",
+        "owner",
+        "co_editors",
         "preview_link",
+        "work_status",
     )
     inlines = (LessonSourceInline, GlossaryInline, FactInline)
-    actions = ("download_pack",)
+    actions = ("download_pack", "duplicate_lessons")
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("framework")
+            .select_related("framework", "owner")
             .annotate(source_total=Count("lesson_sources"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Only an administrator hands a lesson to another owner.
+        return fields if request.user.is_superuser else (*fields, "owner")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and access.can_edit_lesson(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and access.can_edit_lesson(
+            request.user, obj
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "co_editors":
+            kwargs["queryset"] = access.teacher_accounts()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = access.teacher_accounts()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Students' work")
+    def work_status(self, lesson: Lesson) -> str:
+        if not lesson.pk:
+            return "None yet."
+        used = lesson.usage()
+        if not used:
+            return "No student has started this lesson: everything can still change."
+        return (
+            f"Students have started this lesson ({used.phrase()}). Its framework, its "
+            "sources and their letters are locked so their work keeps its meaning; retire a "
+            "source to take it out, or duplicate the lesson to change more."
+        )
+
+    def get_urls(self):
+        duplicate = self.admin_site.admin_view(require_POST(self.duplicate_view))
+        return [
+            path("<path:object_id>/duplicate/", duplicate, name="lessons_lesson_duplicate"),
+            *super().get_urls(),
+        ]
+
+    def duplicate_view(self, request, object_id):
+        """POST: a new draft copy of the lesson, owned by whoever asked for it."""
+        if not self.has_view_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        lesson = self.get_object(request, unquote(object_id))
+        if lesson is None:
+            raise Http404("No such lesson")
+        copy = duplicate_lesson(lesson=lesson, owner=request.user)
+        self.message_user(
+            request,
+            f"Made “{copy.title}”, a draft you own. Change it here, then publish it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:lessons_lesson_change", args=[copy.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_duplicate"] = obj is not None and self.has_add_permission(request)
+        context["can_edit_lesson"] = obj is None or access.can_edit_lesson(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description="Duplicate the selected lessons (as drafts you own)")
+    def duplicate_lessons(self, request, queryset):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        copies = [duplicate_lesson(lesson=lesson, owner=request.user) for lesson in queryset]
+        self.message_user(
+            request,
+            "Made drafts you own: " + ", ".join(f"“{copy.title}”" for copy in copies) + ".",
+            messages.SUCCESS,
         )
 
     @admin.display(description="Sources", ordering="source_total")
@@ -115,8 +252,8 @@ class LessonAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
+        if not change and not obj.owner_id:
+            obj.owner = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -135,6 +272,46 @@ class LessonAdmin(admin.ModelAdmin):
         return response
 
 
+# --- Deleting what holds students' work ----------------------------------------------
+
+
+class StatesWorkOnDelete:
+    """Deleting one of these deletes students' work: the confirmation counts it first.
+
+    `work_of` names the `work_counts` argument these objects are: "classrooms",
+    "assignments" or "students".
+    """
+
+    work_of = ""
+    delete_confirmation_template = "admin/delete_with_work.html"
+    delete_selected_confirmation_template = "admin/delete_selected_with_work.html"
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = {**(extra_context or {}), "work_of": self.work_of}
+        if obj is not None:
+            extra["work"] = work_counts(**{self.work_of: [obj]})
+        return super().delete_view(request, object_id, extra)
+
+    # Listed in `actions` under Django's own name, so it replaces the site-wide action.
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        response = django_delete_selected(self, request, queryset)
+        if isinstance(response, TemplateResponse):
+            response.context_data["work"] = work_counts(**{self.work_of: queryset})
+            response.context_data["work_of"] = self.work_of
+        return response
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(StatesWorkOnDelete, CoexistUserAdmin):
+    work_of = "students"
+    actions = ("delete_selected",)
+
+
 # --- Classes ---------------------------------------------------------------------------
 
 
@@ -146,7 +323,10 @@ class EnrolmentInline(admin.TabularInline):
     readonly_fields = ("student", "student_username", "route", "joined_at")
     extra = 0
     can_delete = True
-    verbose_name_plural = "students (remove a student with the delete box)"
+    verbose_name_plural = (
+        "students (remove a student with the delete box; their work is kept and comes "
+        "back if they rejoin)"
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -175,7 +355,8 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(StatesWorkOnDelete, admin.ModelAdmin):
+    work_of = "classrooms"
     list_display = ("name", "code", "joining_open", "student_count", "archived", "class_page")
     list_filter = ("archived", "joining_open")
     search_fields = ("name",)
@@ -183,7 +364,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     readonly_fields = ("code", "class_page")
     filter_horizontal = ("teachers",)
     inlines = (AssignmentInline, EnrolmentInline)
-    actions = ("rotate_codes", "close_joining", "open_joining")
+    actions = ("rotate_codes", "close_joining", "open_joining", "delete_selected")
 
     def get_queryset(self, request):
         return access.classes_taught(request.user).annotate(student_total=Count("enrolments"))
@@ -236,7 +417,9 @@ class ClassroomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(StatesWorkOnDelete, admin.ModelAdmin):
+    work_of = "assignments"
+    actions = ("delete_selected",)
     list_display = ("lesson", "classroom", "opens_at", "due_at", "late_work_accepted")
     list_filter = ("late_work_accepted",)
     list_select_related = ("lesson", "classroom")

@@ -4,16 +4,52 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from sources.models import Interpretation, Source
+
+
+class WorkInUse(Exception):
+    """A curriculum edit would take students' work with it, so it is refused."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Whose work refers to a piece of curriculum: how many students, in which classes."""
+
+    students: int
+    classes: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return self.students > 0
+
+    def phrase(self) -> str:
+        """“the work of 23 students in 2 classes (10H History, 11R History)”."""
+        people = f"{self.students} student{'' if self.students == 1 else 's'}"
+        count = len(self.classes)
+        where = f"{count} class{'' if count == 1 else 'es'} ({', '.join(self.classes)})"
+        return f"the work of {people} in {where}"
+
+
+def usage_of(*querysets) -> Usage:
+    """Students and classes behind some annotations and submissions (one query each)."""
+    pairs = set()
+    for queryset in querysets:
+        pairs.update(
+            queryset.order_by().values_list("student_id", "assignment__classroom__name").distinct()
+        )
+    return Usage(
+        students=len({student for student, _ in pairs}),
+        classes=tuple(sorted({name for _, name in pairs})),
+    )
 
 
 class Framework(models.Model):
@@ -70,6 +106,43 @@ class Prompt(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def usage(self) -> Usage:
+        """Students who answered this prompt, in lessons that use its framework."""
+        return usage_of(
+            SourceAnnotation.objects.filter(
+                assignment__lesson__framework=self.framework_id, responses__has_key=self.key
+            )
+        )
+
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        before = Prompt.objects.filter(pk=self.pk).values("key", "framework_id").first()
+        if before is None or (before["key"], before["framework_id"]) == (
+            self.key,
+            self.framework_id,
+        ):
+            return
+        old = Prompt(pk=self.pk, key=before["key"], framework_id=before["framework_id"])
+        if used := old.usage():
+            raise ValidationError(
+                {
+                    "key": f"Answers to this prompt are kept under “{before['key']}” in "
+                    f"{used.phrase()}; changing it would hide them. Change the label instead."
+                }
+            )
+
+    def delete(self, *args, **kwargs):
+        if used := self.usage():
+            raise WorkInUse(self.in_use_message(used))
+        return super().delete(*args, **kwargs)
+
+    def in_use_message(self, used: Usage) -> str:
+        return (
+            f"The prompt “{self.label}” has answers in {used.phrase()}, so it cannot be "
+            "removed. Make it optional instead, or build a new framework."
+        )
+
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.guiding_questions.splitlines() if line.strip()]
@@ -82,6 +155,10 @@ class Prompt(models.Model):
 class LessonQuerySet(models.QuerySet):
     def published(self) -> LessonQuerySet:
         return self.filter(published=True)
+
+    def editable_by(self, user) -> LessonQuerySet:
+        """Lessons this teacher owns or co-edits (the rule of `Lesson.is_editable_by`)."""
+        return self.filter(Q(owner=user) | Q(co_editors=user)).distinct()
 
 
 class Lesson(models.Model):
@@ -118,13 +195,20 @@ class Lesson(models.Model):
     published = models.BooleanField(
         default=False, help_text="Only published lessons can be assigned to classes."
     )
-    created_by = models.ForeignKey(
+    owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="lessons_created",
-        editable=False,
+        related_name="lessons_owned",
+        help_text="Who may change this lesson (with its co-editors). Everyone else may view, "
+        "preview, assign and duplicate it.",
+    )
+    co_editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="lessons_co_edited",
+        help_text="Colleagues who may change this lesson too.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,6 +226,35 @@ class Lesson(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def is_editable_by(self, user) -> bool:
+        """Only the owner and co-editors change a lesson; administrators may change any.
+        A lesson nobody owns (an old import) is changed by administrators only."""
+        if user.is_superuser or self.pk is None:
+            return True
+        if not user.is_authenticated:
+            return False
+        return self.owner_id == user.pk or self.co_editors.filter(pk=user.pk).exists()
+
+    def usage(self) -> Usage:
+        """Whose work this lesson holds, in every class it is set for."""
+        return usage_of(
+            SourceAnnotation.objects.filter(assignment__lesson=self),
+            Submission.objects.filter(assignment__lesson=self),
+        )
+
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        before = Lesson.objects.filter(pk=self.pk).values("framework_id").first()
+        if before and before["framework_id"] != self.framework_id and (used := self.usage()):
+            raise ValidationError(
+                {
+                    "framework": f"Students have started this lesson ({used.phrase()}), so its "
+                    "framework cannot change: their answers follow its prompts. Duplicate the "
+                    "lesson to use another framework."
+                }
+            )
 
     def assign_labels(self) -> None:
         """Give every unlabelled source the next free letter, in lesson order."""
@@ -176,6 +289,18 @@ class Rating(models.IntegerChoices):
     VERY_RELIABLE = 5, "Very reliable"
 
 
+class LessonSourceQuerySet(models.QuerySet):
+    def for_student(self, assignment, student, *, also=()) -> LessonSourceQuerySet:
+        """What a student sees: the lesson's current sources, and retired ones they
+        started or (`also`) cited, in one query."""
+        started = SourceAnnotation.objects.filter(
+            lesson_source=OuterRef("pk"), assignment=assignment, student=student
+        )
+        return self.filter(lesson=assignment.lesson_id).filter(
+            Q(retired=False) | Q(Exists(started)) | Q(pk__in=list(also))
+        )
+
+
 class LessonSource(models.Model):
     """A library source placed in a lesson, with its label and the teacher's own judgement."""
 
@@ -208,6 +333,13 @@ class LessonSource(models.Model):
         max_length=3000,
         help_text="Your model judgement; hidden from students until their work is returned.",
     )
+    retired = models.BooleanField(
+        default=False,
+        help_text="Take the source out of the lesson without losing work: students who have "
+        "not started it no longer see it; those who have keep it, read-only.",
+    )
+
+    objects = LessonSourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson", "order", "pk"]
@@ -223,10 +355,63 @@ class LessonSource(models.Model):
     def __str__(self) -> str:
         return f"Source {self.label}: {self.source}" if self.label else str(self.source)
 
+    @property
+    def name(self) -> str:
+        return f"Source {self.label}" if self.label else "This source"
+
+    def usage(self) -> Usage:
+        """Students whose work refers to this source: an analysis of it, a citation of
+        it in an answer, or a link to it from another source."""
+        linking = [
+            annotation.pk
+            for annotation in SourceAnnotation.objects.filter(
+                assignment__lesson=self.lesson_id
+            ).exclude(links=[])
+            if any(link.get("source") == self.pk for link in annotation.links)
+        ]
+        return usage_of(
+            SourceAnnotation.objects.filter(Q(lesson_source=self) | Q(pk__in=linking)),
+            Submission.objects.filter(
+                assignment__lesson=self.lesson_id, cited__has_key=str(self.pk)
+            ),
+        )
+
     def clean(self) -> None:
         self.label = self.label.strip().upper()
         if self.label and not self.label.isalnum():
             raise ValidationError({"label": "Use letters or numbers only, e.g. A or 3."})
+        if self.pk is None:
+            return
+        before = LessonSource.objects.filter(pk=self.pk).values("label", "source_id").first()
+        if before is None:
+            return
+        errors = {}
+        if before["label"] and before["label"] != self.label:
+            errors["label"] = (
+                f"Students have started this lesson, so Source {before['label']} keeps its "
+                "letter: answers and the research question name it."
+            )
+        if before["source_id"] != self.source_id:
+            errors["source"] = (
+                f"Students have started this lesson, so Source {before['label']} cannot "
+                "become another source. Add the new one as a further source instead."
+            )
+        if errors and (used := self.lesson.usage()):
+            raise ValidationError(
+                {field: f"{message} ({used.phrase()}.)" for field, message in errors.items()}
+            )
+
+    def delete(self, *args, **kwargs):
+        if used := self.usage():
+            raise WorkInUse(self.in_use_message(used))
+        return super().delete(*args, **kwargs)
+
+    def in_use_message(self, used: Usage) -> str:
+        return (
+            f"{self.name} is used in {used.phrase()}, so it cannot be removed. Tick "
+            "“retired” instead: students who started it keep it, read-only, and nobody "
+            "else sees it."
+        )
 
 
 class GlossaryTerm(models.Model):
@@ -420,10 +605,41 @@ class Assignment(models.Model):
     def clean(self) -> None:
         if self.due_at and self.opens_at and self.due_at <= self.opens_at:
             raise ValidationError({"due_at": "The due date must come after the opening date."})
+        if self.pk is not None:
+            self._check_work_stays()
         if self.lesson_id and not self.lesson.published:
             raise ValidationError(
                 {"lesson": "Publish this lesson before assigning it: students would see a draft."}
             )
+
+    def _check_work_stays(self) -> None:
+        """Students' work belongs to this lesson in this class: moving the assignment to
+        another of either would hide it."""
+        before = (
+            Assignment.objects.filter(pk=self.pk).values("lesson_id", "classroom_id").first()
+        )
+        if before is None:
+            return
+        moved = {}
+        if before["lesson_id"] != self.lesson_id:
+            moved["lesson"] = "lesson"
+        if before["classroom_id"] != self.classroom_id:
+            moved["classroom"] = "class"
+        if moved and (used := self.usage()):
+            raise ValidationError(
+                {
+                    field: f"Students have started this assignment ({used.phrase()}), so its "
+                    f"{word} cannot change: their work belongs to it. Set the other {word} "
+                    "as a new assignment instead."
+                    for field, word in moved.items()
+                }
+            )
+
+    def usage(self) -> Usage:
+        return usage_of(
+            SourceAnnotation.objects.filter(assignment=self),
+            Submission.objects.filter(assignment=self),
+        )
 
     def state(self, now=None) -> Assignment.State:
         now = now or timezone.now()
@@ -489,8 +705,9 @@ class SourceAnnotation(models.Model):
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
     )
+    # PROTECT: curriculum edits never take students' work with them (see lessons.protection).
     lesson_source = models.ForeignKey(
-        LessonSource, on_delete=models.CASCADE, related_name="annotations"
+        LessonSource, on_delete=models.PROTECT, related_name="annotations"
     )
     responses = models.JSONField(default=dict, blank=True)
     rating = models.PositiveSmallIntegerField(
@@ -525,6 +742,16 @@ class SourceAnnotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} on {self.lesson_source}"
+
+    def earlier_answers(self, prompts) -> list[tuple[str, str]]:
+        """Answers to prompts the lesson's framework no longer has, kept and shown
+        read-only: (the prompt's key in words, the answer)."""
+        current = {prompt.key for prompt in prompts}
+        return [
+            (key.replace("-", " ").replace("_", " ").capitalize(), text)
+            for key, text in self.responses.items()
+            if key not in current and str(text).strip()
+        ]
 
     def resolved_links(self, lesson_sources: dict[int, LessonSource]) -> list[dict]:
         """The links with the other source and the relation in words, for a page.
@@ -587,7 +814,7 @@ class Submission(models.Model):
     answer = models.TextField(blank=True, max_length=20000)
     cited = models.JSONField(default=dict, blank=True)
     preferred_interpretation = models.ForeignKey(
-        Interpretation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Interpretation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     interpretation_reason = models.TextField(blank=True, max_length=3000)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -680,7 +907,7 @@ class SubmissionVersion(models.Model):
     answer = models.TextField(blank=True)
     cited = models.JSONField(default=dict, blank=True)
     preferred_interpretation = models.ForeignKey(
-        Interpretation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Interpretation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     interpretation_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

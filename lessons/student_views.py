@@ -86,7 +86,10 @@ def _get_assignment_for_student(
     )
     if label is not None:
         in_lesson = LessonSource.objects.filter(lesson=OuterRef("lesson"), label=label.upper())
-        assignments = assignments.annotate(lesson_source_id=Subquery(in_lesson.values("pk")[:1]))
+        assignments = assignments.annotate(
+            lesson_source_id=Subquery(in_lesson.values("pk")[:1]),
+            lesson_source_retired=Subquery(in_lesson.values("retired")[:1]),
+        )
         if with_text:
             assignments = assignments.annotate(
                 source_text=Subquery(in_lesson.values("source__text")[:1])
@@ -148,9 +151,17 @@ def _check_writable(
         work.check_open(assignment)
     except work.Closed as closed:
         return _refuse(request, str(closed), url=back)
+    if getattr(assignment, "lesson_source_retired", False):
+        return _refuse(request, RETIRED, url=back)
     if message := work.locked_message(assignment.my_status, assignment.my_revision_allowed):
         return _refuse(request, message, url=back)
     return None
+
+
+RETIRED = (
+    "Your teacher has taken this source out of the lesson. Your work on it is kept and "
+    "your teacher can still read it, but it can no longer be changed."
+)
 
 
 def _source_url(assignment: Assignment, label: str) -> str:
@@ -170,14 +181,17 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
         )
-    lesson_sources = list(
-        lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
-    )
     statuses = dict(
         SourceAnnotation.objects.filter(assignment=assignment, student=request.user).values_list(
             "lesson_source_id", "status"
         )
     )
+    # A retired source stays only for those who started it.
+    lesson_sources = [
+        ls
+        for ls in lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
+        if not ls.retired or ls.pk in statuses
+    ]
     for lesson_source in lesson_sources:
         lesson_source.my_status = statuses.get(lesson_source.pk, "")
     done = sum(1 for status in statuses.values() if status == SourceAnnotation.Status.DONE)
@@ -203,11 +217,15 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     lesson = assignment.lesson
     lesson_sources = list(
-        lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
+        LessonSource.objects.for_student(assignment, request.user)
+        .select_related("source__provenance")
+        .order_by("order", "pk")
     )
     index = next(
         (i for i, ls in enumerate(lesson_sources) if ls.pk == assignment.lesson_source_id), None
     )
+    if index is None:  # retired before this student started it
+        raise Http404("No such source in this lesson")
     lesson_source = lesson_sources[index]
     source: Source = lesson_source.source
     # The credits of this one source, with their authors: one query.
@@ -220,7 +238,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     annotation = SourceAnnotation.objects.filter(
         assignment=assignment, student=request.user, lesson_source=lesson_source
     ).first()
-    others = [ls for ls in lesson_sources if ls.pk != lesson_source.pk]
+    others = [ls for ls in lesson_sources if ls.pk != lesson_source.pk and not ls.retired]
     links = annotation.resolved_links({ls.pk: ls for ls in lesson_sources}) if annotation else []
     return {
         "assignment": assignment,
@@ -239,7 +257,9 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "links": links,
         "others": others,
         "ratings": Rating.choices,
-        "locked": _locked(assignment),
+        "earlier_answers": annotation.earlier_answers(prompts) if annotation else [],
+        "retired": lesson_source.retired,
+        "locked": _locked(assignment) or lesson_source.retired,
         "state": assignment.state(),
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
@@ -279,6 +299,7 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
             lesson_source_id=assignment.lesson_source_id,
             version=form.cleaned_data["version"],
             responses=form.responses(),
+            prompt_keys=[prompt.key for prompt in prompts],
             rating=form.cleaned_data["rating"],
             rating_reason=form.cleaned_data["rating_reason"],
             done=form.cleaned_data["done"],
@@ -300,20 +321,31 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
             },
             status=409,
         )
+    if form.done_refused:
+        # Everything typed is saved; only "finished" is refused, and said so beside it.
+        if wants_json(request):
+            return _saved_json(saved, refused={"done": form.done_refused})
+        messages.success(request, f"Your analysis is saved. {form.done_refused}")
+        context = _source_page_context(request, assignment, label)
+        form = rebind(AnalysisForm, request, saved.version, prompts=prompts)
+        return render(request, "lessons/student/source.html", {**context, "form": form})
     if wants_json(request):
         return _saved_json(saved)
     messages.success(request, "Your analysis is saved.")
     return redirect(request.path)
 
 
-def _saved_json(saved: work.Saved) -> JsonResponse:
-    return JsonResponse(
-        {
-            "status": "saved",
-            "version": saved.version,
-            "saved_at": timezone.localtime(saved.saved_at).isoformat(),
-        }
-    )
+def _saved_json(saved: work.Saved, *, refused: dict[str, str] | None = None) -> JsonResponse:
+    """Saved, at this version; `refused` names a flag that was not set, and why."""
+    answer = {
+        "status": "saved",
+        "version": saved.version,
+        "saved_at": timezone.localtime(saved.saved_at).isoformat(),
+    }
+    if refused:
+        answer["refused"] = refused
+        answer["message"] = " ".join(refused.values())
+    return JsonResponse(answer)
 
 
 def _conflict_json(what: str, current, fields: dict) -> JsonResponse:
@@ -505,11 +537,16 @@ def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> Htt
 
 def _answer_context(request, assignment: Assignment) -> dict:
     lesson = assignment.lesson
-    lesson_sources = list(lesson.lesson_sources.select_related("source").order_by("order", "pk"))
+    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
+    cited = [int(key) for key in (submission.cited if submission else {}) if str(key).isdigit()]
+    lesson_sources = list(
+        LessonSource.objects.for_student(assignment, request.user, also=cited)
+        .select_related("source")
+        .order_by("order", "pk")
+    )
     interpretations = list(
         Interpretation.objects.filter(lessons=lesson).select_related("historian", "work")
     )
-    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
     return {
         "assignment": assignment,
         "lesson": lesson,
@@ -669,7 +706,9 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 "submission": submission,
                 "problems": problems,
                 "done_total": statuses.count(SourceAnnotation.Status.DONE),
-                "source_total": assignment.lesson.lesson_sources.count(),
+                "source_total": LessonSource.objects.for_student(
+                    assignment, request.user
+                ).count(),
                 "words": len(submission.answer.split()) if submission else 0,
             },
             status=400 if problems else 200,
@@ -735,6 +774,8 @@ def bibliography(request: HttpRequest, pk: int) -> HttpResponse:
     entries = []
     for ls in lesson_sources:
         annotation = annotations.get(ls.pk)
+        if ls.retired and annotation is None:
+            continue
         paragraphs = []
         if annotation:
             paragraphs = [

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist import access
+from coexist.http import wants_json
 from lessons import insight, marking
 from lessons.models import (
     Assignment,
@@ -25,7 +27,7 @@ from lessons.models import (
     Submission,
 )
 from lessons.work import Conflict
-from lessons.work_forms import BankCommentForm, FeedbackForm, rebind
+from lessons.work_forms import BankCommentForm, FeedbackForm, field_errors, rebind
 from sources.models import Interpretation
 
 STAGES = {
@@ -35,6 +37,7 @@ STAGES = {
     "to_mark": "To mark",
     "returned": "Returned",
 }
+GONE_FROM_BANK = "That comment is no longer in your bank."
 
 
 def _get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
@@ -143,7 +146,13 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
         )
         links = annotation.resolved_links(by_id) if annotation else []
         items.append(
-            {"lesson_source": ls, "annotation": annotation, "responses": responses, "links": links}
+            {
+                "lesson_source": ls,
+                "annotation": annotation,
+                "responses": responses,
+                "earlier": annotation.earlier_answers(prompts) if annotation else [],
+                "links": links,
+            }
         )
     cited = []
     if submission is not None:
@@ -231,6 +240,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     assignment = _get_assignment_for_teacher(request, pk)
     stage = _stage_param(request)
     context = _review_context(request, assignment, student_pk, stage)
+    context["bank_form"] = BankCommentForm(prefix="bank")
     submission = context["submission"]
     annotations = context["annotations"]
     if request.method == "GET":
@@ -239,12 +249,22 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         )
         return render(request, "lessons/teacher/review.html", {**context, "form": form})
 
-    form = FeedbackForm(request.POST, annotations=annotations)
+    data = request.POST
+    if "pressed_enter" in data:
+        # Enter in a box of the form: keep the bank comment being typed, or only save.
+        if data.get("bank-text", "").strip():
+            return _bank_change_keeping_feedback(request, context)
+        data = data.copy()
+        data["action"] = "save"
+    elif "bank_add" in data or "bank_remove" in data:
+        return _bank_change_keeping_feedback(request, context)
+    form = FeedbackForm(data, annotations=annotations)
+    unsaved = {**context, "form": form, "unsaved": True}
     if submission is None or submission.status == Submission.Status.DRAFT:
         messages.error(request, "This answer has not been submitted yet, so it cannot be marked.")
-        return render(request, "lessons/teacher/review.html", {**context, "form": form}, status=409)
+        return render(request, "lessons/teacher/review.html", unsaved, status=409)
     if not form.is_valid():
-        return render(request, "lessons/teacher/review.html", {**context, "form": form}, status=400)
+        return render(request, "lessons/teacher/review.html", unsaved, status=400)
     action = form.cleaned_data["action"]
     try:
         marking.save_feedback(
@@ -269,6 +289,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
                 "form": form,
                 "conflict": current,
                 "conflict_who": who,
+                "unsaved": True,
             },
             status=409,
         )
@@ -284,6 +305,43 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'show': stage})}" if stage != "all" else url)
 
 
+def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpResponse:
+    """A bank button pressed on the marking page without JavaScript: change the bank, then
+    show the page again with everything the teacher typed, none of it saved yet.
+
+    The feedback keeps the version its page was opened at, so a colleague's save in the
+    meantime is still caught when it is saved.
+    """
+    status = 200
+    bank_form = BankCommentForm(prefix="bank")
+    if "bank_remove" in request.POST:
+        entry_pk = request.POST["bank_remove"]
+        mine = access.comment_bank(request.user)
+        if entry_pk.isdigit() and mine.filter(pk=entry_pk).delete()[0]:
+            messages.success(request, "Removed from your comment bank.")
+        else:
+            messages.error(request, GONE_FROM_BANK)
+            status = 404
+    else:
+        bank_form = BankCommentForm(request.POST, prefix="bank")
+        if bank_form.is_valid():
+            marking.bank_comment(teacher=request.user, text=bank_form.cleaned_data["text"])
+            messages.success(request, "Added to your comment bank.")
+            bank_form = BankCommentForm(prefix="bank")
+        else:
+            messages.error(request, " ".join(bank_form.errors["text"]))
+            status = 400
+    form = FeedbackForm(annotations=context["annotations"])
+    form.initial = {name: request.POST.get(name, "") for name in form.fields if name != "action"}
+    context["bank"] = list(access.comment_bank(request.user))
+    return render(
+        request,
+        "lessons/teacher/review.html",
+        {**context, "form": form, "bank_form": bank_form, "unsaved": True},
+        status=status,
+    )
+
+
 @login_required
 @require_GET
 def report(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
@@ -296,25 +354,54 @@ def report(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_bank_add(request: HttpRequest) -> HttpResponse:
+    """Keep a comment in the teacher's bank. The marking page's script asks for JSON and
+    gets the bank's list back; without it, the marking form's own buttons are used."""
     if not access.is_teacher(request.user):
         raise Http404("Teachers only")
     form = BankCommentForm(request.POST)
-    back = _safe_back(request)
-    if form.is_valid():
-        marking.bank_comment(teacher=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Added to your comment bank.")
-    else:
-        messages.error(request, " ".join(form.errors["text"]))
-    return redirect(back)
+    if not form.is_valid():
+        message = " ".join(form.errors["text"])
+        if wants_json(request):
+            return JsonResponse(
+                {"status": "invalid", "message": message, "errors": field_errors(form)},
+                status=400,
+            )
+        messages.error(request, message)
+        return redirect(_safe_back(request))
+    entry = marking.bank_comment(teacher=request.user, text=form.cleaned_data["text"])
+    if wants_json(request):
+        return _bank_json(request, "Added to your comment bank.", entry=entry)
+    messages.success(request, "Added to your comment bank.")
+    return redirect(_safe_back(request))
 
 
 @login_required
 @require_POST
 def comment_bank_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = get_object_or_404(access.comment_bank(request.user), pk=entry_pk)
-    entry.delete()
+    removed = access.comment_bank(request.user).filter(pk=entry_pk).delete()[0]
+    if wants_json(request):
+        if not removed:
+            return _bank_json(request, GONE_FROM_BANK, status=404)
+        return _bank_json(request, "Removed from your comment bank.")
+    if not removed:
+        raise Http404(GONE_FROM_BANK)
     messages.success(request, "Removed from your comment bank.")
     return redirect(_safe_back(request))
+
+
+def _bank_json(request: HttpRequest, message: str, *, status: int = 200, entry=None):
+    """The teacher's bank as the marking page shows it, re-rendered after a change."""
+    bank = list(access.comment_bank(request.user))
+    answer = {
+        "status": "saved" if status < 400 else "gone",
+        "message": message,
+        "bank_html": render_to_string(
+            "lessons/teacher/review.html#bank", {"bank": bank}, request=request
+        ),
+    }
+    if entry is not None:
+        answer["entry"] = {"id": entry.pk, "text": entry.text}
+    return JsonResponse(answer, status=status)
 
 
 def _safe_back(request: HttpRequest) -> str:
@@ -402,7 +489,8 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     prompts = list(assignment.lesson.framework.prompts.all())
     annotations = (
         SourceAnnotation.objects.filter(assignment=assignment)
-        .select_related("student")
+        # Each row brings its own source, so no edit of the lesson can orphan one.
+        .select_related("student", "lesson_source__source")
         .order_by("student__last_name", "student__first_name", "student__username")
     )
     response, writer = _csv_response(assignment, "annotations")
@@ -419,6 +507,7 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
             "Highlights",
             "Links",
             "Teacher's comment",
+            "Earlier answers",
         ]
     )
     rows = sorted(
@@ -427,11 +516,12 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
             a.student.last_name,
             a.student.first_name,
             a.student.username,
-            lesson_sources[a.lesson_source_id].order,
+            a.lesson_source.order,
         ),
     )
     for a in rows:
-        ls = lesson_sources[a.lesson_source_id]
+        ls = a.lesson_source
+        earlier = " | ".join(f"{label}: {text}" for label, text in a.earlier_answers(prompts))
         highlights = " | ".join(
             f"[{h.get('tag', '')}] “{h.get('quote', '')}”"
             + (f" — {h['note']}" if h.get("note") else "")
@@ -456,6 +546,7 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 _cell(highlights),
                 _cell(links),
                 _cell(a.teacher_comment),
+                _cell(earlier),
             ]
         )
     return response

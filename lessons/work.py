@@ -8,11 +8,12 @@ and the student chooses; nothing is overwritten silently.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Func, JSONField, Value
 from django.utils import timezone
 
 from lessons.models import Assignment, SourceAnnotation, Submission
@@ -70,6 +71,30 @@ def check_editable(submission: Submission | None) -> None:
         raise Closed(message)
 
 
+class MergedResponses(Func):
+    """The saved responses with the page's laid over them, inside the UPDATE itself.
+
+    Answers to prompts the page did not show (the lesson's framework changed after the
+    student wrote them) are kept; a prompt the page showed but left empty is removed
+    (its value is JSON null here). Doing it in SQL keeps a save one guarded UPDATE.
+    """
+
+    output_field = JSONField()
+
+    def __init__(self, page: dict[str, str | None]):
+        super().__init__(F("responses"), Value(page, output_field=JSONField()))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # json_patch follows RFC 7396: a null in the patch deletes the key.
+        return self.as_sql(compiler, connection, function="json_patch", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="jsonb_strip_nulls(%(expressions)s)", arg_joiner=" || ",
+            **extra,
+        )
+
+
 def save_analysis(
     *,
     assignment: Assignment,
@@ -77,13 +102,15 @@ def save_analysis(
     lesson_source_id: int,
     version: int,
     responses: dict[str, str],
+    prompt_keys: Iterable[str],
     rating: int | None,
     rating_reason: str,
     done: bool,
 ) -> Saved:
+    """Save the page's analysis. `prompt_keys` are the prompts the page showed: those
+    missing from `responses` were emptied; answers to any other prompt are kept."""
     status = SourceAnnotation.Status.DONE if done else SourceAnnotation.Status.IN_PROGRESS
     fields = {
-        "responses": responses,
         "rating": rating,
         "rating_reason": rating_reason,
         "status": status,
@@ -93,14 +120,15 @@ def save_analysis(
     if version == 0:
         try:
             with transaction.atomic():
-                SourceAnnotation.objects.create(**key, **fields, version=1)
+                SourceAnnotation.objects.create(**key, **fields, responses=responses, version=1)
             return Saved(1, now)
         except IntegrityError:
             # Either another tab saved first (a conflict, below) or a highlight or link
             # made the row at version 0 with no analysis in it yet: fill it in.
             pass
+    page = {key: None for key in prompt_keys} | responses
     updated = SourceAnnotation.objects.filter(**key, version=version).update(
-        **fields, version=F("version") + 1, updated_at=now
+        **fields, responses=MergedResponses(page), version=F("version") + 1, updated_at=now
     )
     if not updated:
         raise Conflict(SourceAnnotation.objects.filter(**key).first())

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from lessons.models import (
     CitationRole,
+    CommentBankEntry,
     Extent,
     HighlightTag,
     Rating,
@@ -65,7 +66,12 @@ def _text(label: str, max_length: int, *, rows: int = 4, **kwargs) -> forms.Char
 
 
 class AnalysisForm(forms.Form):
-    """The framework prompts, the rating and its reason. One field per prompt, by key."""
+    """The framework prompts, the rating and its reason. One field per prompt, by key.
+
+    "Finished" is a claim about the work, not part of it: an analysis that is not
+    complete yet is still saved, and only the claim is refused (`done_refused` says
+    why), so ticking the box early never costs the student what they typed.
+    """
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     rating = forms.TypedChoiceField(
@@ -83,6 +89,7 @@ class AnalysisForm(forms.Form):
     def __init__(self, *args, prompts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.prompts = list(prompts)
+        self.done_refused = ""
         for prompt in self.prompts:
             self.fields[f"response_{prompt.key}"] = _text(prompt.label, RESPONSE_MAX)
 
@@ -99,24 +106,30 @@ class AnalysisForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self.done_refused = ""
         if data.get("done"):
-            missing = [
-                prompt.label
-                for prompt in self.prompts
-                if prompt.required and not data.get(f"response_{prompt.key}", "").strip()
-            ]
-            if missing:
-                self.add_error(
-                    "done",
-                    "Answer every required prompt before marking the source done: "
-                    + ", ".join(missing)
-                    + ".",
-                )
-            if not data.get("rating"):
-                self.add_error(
-                    "done", "Give the source a reliability rating before marking it done."
-                )
+            self.done_refused = self.unfinished(data)
+            if self.done_refused:
+                data["done"] = False
         return data
+
+    def unfinished(self, data: dict) -> str:
+        """Why this analysis cannot be called finished yet, or "" when it can."""
+        missing = [
+            prompt.label
+            for prompt in self.prompts
+            if prompt.required and not (data.get(f"response_{prompt.key}") or "").strip()
+        ]
+        steps = []
+        if missing:
+            steps.append("answer every required prompt first: " + ", ".join(missing))
+        if not data.get("rating"):
+            steps.append(
+                "give the source a reliability rating" + ("" if missing else " first")
+            )
+        if not steps:
+            return ""
+        return "Not marked finished yet: " + "; and ".join(steps) + "."
 
     @staticmethod
     def initial_for(annotation: SourceAnnotation | None, prompts) -> dict:
@@ -305,7 +318,7 @@ class FeedbackForm(forms.Form):
 class BankCommentForm(forms.Form):
     text = LimitedText(
         label="New comment for your bank",
-        limit=500,
+        limit=CommentBankEntry._meta.get_field("text").max_length,
         error_messages={"required": "Type the comment to keep."},
     )
 

@@ -96,11 +96,29 @@
       document.addEventListener("visibilitychange", () => {
         if (document.visibilityState === "visible") this.retry();
       });
-      // No "leave this page?" prompt: the copy in this browser is offered back instead.
+      // Text not saved yet (waiting, in flight, or refused): ask before leaving, and keep
+      // a copy in this browser in case the student leaves anyway.
+      window.addEventListener("beforeunload", (event) => {
+        if (!this.dirty()) return;
+        event.preventDefault();
+        event.returnValue = "";
+      });
       window.addEventListener("pagehide", () => {
         if (this.dirty()) this.keepDraft();
       });
+      this.doneBox = form.querySelector("input[name=done]");
+      this.doneReason = form.querySelector("[data-done-reason]");
+      if (this.doneBox) {
+        this.doneBox.addEventListener("change", () => {
+          if (!this.doneBox.checked) this.refuseDone("");
+        });
+      }
       this.offerDraft();
+    }
+
+    // "Finished" was refused (or no longer is): say why beside the box, in words.
+    refuseDone(reason) {
+      if (this.doneReason) this.doneReason.textContent = reason;
     }
 
     dirty() {
@@ -184,9 +202,24 @@
       this.inFlight = false;
       if (response.ok && data.status === "saved") {
         this.versionInput.value = data.version;
-        this.lastSaved = sent;
         const at = new Date(data.saved_at);
-        this.show("Saved at", "saved", el("time", { datetime: data.saved_at }, timeText(at)));
+        const time = el("time", { datetime: data.saved_at }, timeText(at));
+        const refused = data.refused && data.refused.done;
+        if (refused) {
+          // Saved, but not as finished: the box shows what the server holds.
+          sent.done = false;
+          if (this.doneBox && this.doneBox.checked && same(fieldValues(this.form), { ...sent, done: true })) {
+            this.doneBox.checked = false;
+          }
+          this.refuseDone(refused);
+          const said = document.createDocumentFragment();
+          said.append(time, " — " + refused.charAt(0).toLowerCase() + refused.slice(1));
+          this.show("Saved at", "refused", said);
+        } else {
+          if (sent.done) this.refuseDone("");
+          this.show("Saved at", "saved", time);
+        }
+        this.lastSaved = sent;
         if (same(fieldValues(this.form), sent)) this.dropDraft();
         else this.changed();
       } else if (response.status === 409 && data.status === "conflict") {

@@ -45,6 +45,7 @@ ANNOTATIONS_HEADER = [
     "Highlights",
     "Links",
     "Teacher's comment",
+    "Earlier answers",
 ]
 
 
@@ -296,6 +297,7 @@ def test_an_annotation_row_has_its_answers_highlights_links_and_the_teachers_com
         "[bias] “we shall” — A threat? | [evidence] “bury you”",
         "agrees Source A: Same date.",
         "Who was it written for?",
+        "",
     ]
 
 

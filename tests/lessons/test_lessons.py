@@ -68,7 +68,7 @@ def test_a_teacher_builds_a_lesson_on_one_admin_page(teacher_client, teacher):
     response = teacher_client.post(reverse("admin:lessons_lesson_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     lesson = Lesson.objects.get(slug="peaceful-coexistence")
-    assert lesson.created_by == teacher
+    assert lesson.owner == teacher
     assert list(lesson.lesson_sources.values_list("label", "source_id", "model_rating")) == [
         ("A", sources[0].pk, None),
         ("B", sources[1].pk, 2),

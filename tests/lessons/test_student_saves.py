@@ -205,25 +205,6 @@ def test_a_save_without_a_version_is_refused(student_client, assignment, student
     assert saved(student) is None
 
 
-def test_done_needs_every_required_prompt_answered(student_client, assignment, student):
-    data = {"version": 0, "response_origin": "Moscow", "rating": 3, "done": "on"}
-    response = save_json(student_client, assignment, data)
-    assert response.status_code == 400
-    assert response.json()["errors"]["done"] == [
-        "Answer every required prompt before marking the source done: Purpose, Value, Limitation."
-    ]
-    assert saved(student) is None
-
-
-def test_done_needs_a_rating(student_client, assignment, student):
-    response = save_json(student_client, assignment, {"version": 0, **OPVL, "done": "on"})
-    assert response.status_code == 400
-    assert response.json()["errors"]["done"] == [
-        "Give the source a reliability rating before marking it done."
-    ]
-    assert saved(student) is None
-
-
 def test_an_invalid_html_save_shows_the_error_and_keeps_the_text(
     student_client, assignment, student
 ):

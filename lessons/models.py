@@ -615,9 +615,7 @@ class Assignment(models.Model):
     def _check_work_stays(self) -> None:
         """Students' work belongs to this lesson in this class: moving the assignment to
         another of either would hide it."""
-        before = (
-            Assignment.objects.filter(pk=self.pk).values("lesson_id", "classroom_id").first()
-        )
+        before = Assignment.objects.filter(pk=self.pk).values("lesson_id", "classroom_id").first()
         if before is None:
             return
         moved = {}

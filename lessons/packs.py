@@ -94,14 +94,19 @@ def _lesson_record(lesson: Lesson) -> dict:
 # Import ---------------------------------------------------------------------------------
 
 
-def import_lessons(data: object) -> ImportReport:
-    """Import the pack's library, frameworks and lessons, all or nothing."""
+def import_lessons(data: object, *, owner=None, keep_started: bool = False) -> ImportReport:
+    """Import the pack's library, frameworks and lessons, all or nothing.
+
+    New lessons belong to `owner`. A lesson students have started keeps its framework
+    and sources: a pack that would change them is refused, or with `keep_started` that
+    lesson is left exactly as it is (the demo loader, run on every start).
+    """
     with transaction.atomic():
         report = import_library(data)
         for index, record in enumerate(_list(data, "frameworks"), 1):
             _import_framework(record, index, report)
         for index, record in enumerate(_list(data, "lessons"), 1):
-            _import_lesson(record, index, report)
+            _import_lesson(record, index, report, owner=owner, keep_started=keep_started)
     return report
 
 
@@ -141,7 +146,9 @@ def _import_framework(record: dict, index: int, report: ImportReport) -> None:
     report.count("created", "frameworks")
 
 
-def _import_lesson(record: dict, index: int, report: ImportReport) -> None:
+def _import_lesson(
+    record: dict, index: int, report: ImportReport, *, owner=None, keep_started: bool = False
+) -> None:
     slug = record.get("slug")
     if not isinstance(slug, str) or not slug:
         raise PackError(f"lesson number {index} has no slug.")
@@ -150,8 +157,11 @@ def _import_lesson(record: dict, index: int, report: ImportReport) -> None:
     if framework is None:
         raise PackError(f"{label}: no framework “{record.get('framework')}” in the pack or here.")
     lesson = Lesson.objects.filter(slug=slug).first()
+    if lesson is not None and keep_started and lesson.usage():
+        report.count("unchanged", "lessons")
+        return
     outcome = "created" if lesson is None else "unchanged"
-    lesson = lesson or Lesson(slug=slug)
+    lesson = lesson or Lesson(slug=slug, owner=owner)
     values = {n: record[n] for n in LESSON_FIELDS if n in record}
     values["framework_id"] = framework.pk
     for name, value in values.items():
@@ -191,6 +201,11 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
 
     changed = False
     if not _same_sources(wanted_sources, current_sources):
+        if used := lesson.usage():
+            raise PackError(
+                f"{label}: students have started it ({used.phrase()}), so its sources cannot "
+                "be replaced. Import the pack's version under another slug instead."
+            )
         lesson.lesson_sources.all().delete()
         for order, (source_id, values) in enumerate(wanted_sources):
             lesson_source = LessonSource(lesson=lesson, source_id=source_id, order=order, **values)

@@ -90,7 +90,10 @@ class MergedResponses(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template="jsonb_strip_nulls(%(expressions)s)", arg_joiner=" || ",
+            compiler,
+            connection,
+            template="jsonb_strip_nulls(%(expressions)s)",
+            arg_joiner=" || ",
             **extra,
         )
 

@@ -56,12 +56,18 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = load_demo_accounts()
+            teacher = get_user_model().objects.get(username=DEMO_TEACHER)
             for pack in DEMO_PACKS:
                 try:
-                    report = import_lessons(json.loads(pack.read_text(encoding="utf-8")))
+                    data = json.loads(pack.read_text(encoding="utf-8"))
+                    report = import_lessons(data, owner=teacher, keep_started=True)
                 except (OSError, ValueError, PackError) as error:
                     raise CommandError(f"Could not load {pack.name}: {error}") from None
                 self.stdout.write(f"{pack.name}: {report.summary()}.")
+            # Demo lessons belong to the demo teacher, even those an older version loaded.
+            Lesson.objects.filter(
+                slug__in=[slug for slug, _ in DEMO_LESSONS], owner__isnull=True
+            ).update(owner=teacher)
             classroom = load_demo_class()
             if load_demo_work(classroom, classroom.teachers.get(username=DEMO_TEACHER)):
                 self.stdout.write(

@@ -195,7 +195,7 @@ class LessonAdmin(admin.ModelAdmin):
         if not used:
             return "No student has started this lesson: everything can still change."
         return (
-            f"Students have started this lesson ({used.phrase()}). Its framework, its "
+            f"Students have started this lesson: {used.phrase()}. Its framework, its "
             "sources and their letters are locked so their work keeps its meaning; retire a "
             "source to take it out, or duplicate the lesson to change more."
         )

@@ -32,11 +32,12 @@ class Usage:
         return self.students > 0
 
     def phrase(self) -> str:
-        """“the work of 23 students in 2 classes (10H History, 11R History)”."""
+        """“the work of 23 students in 2 classes (10H History, 11R History)”, or
+        “the work of 5 students in 10H History”."""
         people = f"{self.students} student{'' if self.students == 1 else 's'}"
-        count = len(self.classes)
-        where = f"{count} class{'' if count == 1 else 'es'} ({', '.join(self.classes)})"
-        return f"the work of {people} in {where}"
+        if len(self.classes) == 1:
+            return f"the work of {people} in {self.classes[0]}"
+        return f"the work of {people} in {len(self.classes)} classes ({', '.join(self.classes)})"
 
 
 def usage_of(*querysets) -> Usage:
@@ -250,9 +251,9 @@ class Lesson(models.Model):
         if before and before["framework_id"] != self.framework_id and (used := self.usage()):
             raise ValidationError(
                 {
-                    "framework": f"Students have started this lesson ({used.phrase()}), so its "
-                    "framework cannot change: their answers follow its prompts. Duplicate the "
-                    "lesson to use another framework."
+                    "framework": f"Students have started this lesson — {used.phrase()} — so "
+                    "its framework cannot change: their answers follow its prompts. Duplicate "
+                    "the lesson to use another framework."
                 }
             )
 
@@ -398,7 +399,10 @@ class LessonSource(models.Model):
             )
         if errors and (used := self.lesson.usage()):
             raise ValidationError(
-                {field: f"{message} ({used.phrase()}.)" for field, message in errors.items()}
+                {
+                    field: f"{message} The lesson holds {used.phrase()}."
+                    for field, message in errors.items()
+                }
             )
 
     def delete(self, *args, **kwargs):
@@ -626,8 +630,8 @@ class Assignment(models.Model):
         if moved and (used := self.usage()):
             raise ValidationError(
                 {
-                    field: f"Students have started this assignment ({used.phrase()}), so its "
-                    f"{word} cannot change: their work belongs to it. Set the other {word} "
+                    field: f"Students have started this assignment — {used.phrase()} — so "
+                    f"its {word} cannot change: their work belongs to it. Set the other {word} "
                     "as a new assignment instead."
                     for field, word in moved.items()
                 }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
@@ -28,6 +29,7 @@ from lessons.models import (
     Lesson,
     LessonSource,
     Prompt,
+    Submission,
 )
 from lessons.packs import export_lessons
 
@@ -128,8 +130,37 @@ class FactInline(LessonPartInline, admin.TabularInline):
     verbose_name_plural = "“did you know” facts"
 
 
+class LessonForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = ("interpretations",)  # the admin adds the rest of its own `fields`
+
+    def clean_interpretations(self):
+        """An interpretation a student chose stays in the lesson, or their choice would
+        fall out of the answer form at their next save."""
+        chosen = self.cleaned_data["interpretations"]
+        if self.instance.pk is None:
+            return chosen
+        dropped = self.instance.interpretations.exclude(pk__in=[i.pk for i in chosen])
+        in_use = [
+            interpretation
+            for interpretation in dropped
+            if Submission.objects.filter(
+                assignment__lesson=self.instance, preferred_interpretation=interpretation
+            ).exists()
+        ]
+        if in_use:
+            names = ", ".join(f"“{i}”" for i in in_use)
+            raise ValidationError(
+                f"Students chose {names} as the most convincing interpretation, so it stays "
+                "in this lesson. Duplicate the lesson to offer other interpretations."
+            )
+        return chosen
+
+
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    form = LessonForm
     list_display = ("title", "framework", "source_count", "owner", "published", "preview_link")
     list_filter = ("published", "framework")
     search_fields = ("title", "research_question")

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -134,8 +138,32 @@ class ProvenanceInline(admin.StackedInline):
         return super().get_queryset(request).select_related("source")
 
 
+class RefusesProtectedDeletion(BaseInlineFormSet):
+    """A row other records depend on (an interpretation a student chose, say) is not
+    deleted: the database would refuse, so the form says so instead of an error page."""
+
+    def clean(self):
+        super().clean()
+        refusals = []
+        for form in self.deleted_forms:
+            if form.instance.pk is None:
+                continue
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect([form.instance])
+            if collector.protected:
+                examples = "; ".join(str(obj) for obj in list(collector.protected)[:3])
+                count = len(collector.protected)
+                refusals.append(
+                    f"“{form.instance}” cannot be removed: {count} "
+                    f"record{'' if count == 1 else 's'} depend on it ({examples})."
+                )
+        if refusals:
+            raise ValidationError(refusals)
+
+
 class InterpretationInline(admin.StackedInline):
     model = Interpretation
+    formset = RefusesProtectedDeletion
     fk_name = "work"
     autocomplete_fields = ("historian",)
     extra = 0

@@ -42,14 +42,18 @@ class KeepsWorkFormSet(BaseInlineFormSet):
     """
 
     def clean(self):
-        super().clean()
+        # Before Django's own check, which names the protected rows but not whose work
+        # they are or what to do instead.
         refusals = [
             form.instance.in_use_message(used)
-            for form in self.deleted_forms
-            if form.instance.pk and (used := form.instance.usage())
+            for form in self.forms
+            if self._should_delete_form(form)
+            and form.instance.pk
+            and (used := form.instance.usage())
         ]
         if refusals:
             raise ValidationError(refusals)
+        super().clean()
 
 
 class PromptInline(admin.StackedInline):

@@ -143,10 +143,9 @@ class RefusesProtectedDeletion(BaseInlineFormSet):
     deleted: the database would refuse, so the form says so instead of an error page."""
 
     def clean(self):
-        super().clean()
         refusals = []
-        for form in self.deleted_forms:
-            if form.instance.pk is None:
+        for form in self.forms:
+            if not self._should_delete_form(form) or form.instance.pk is None:
                 continue
             collector = NestedObjects(using=router.db_for_write(self.model))
             collector.collect([form.instance])
@@ -159,6 +158,7 @@ class RefusesProtectedDeletion(BaseInlineFormSet):
                 )
         if refusals:
             raise ValidationError(refusals)
+        super().clean()
 
 
 class InterpretationInline(admin.StackedInline):

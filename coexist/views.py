@@ -18,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The visitor's welcome, a teacher's classes, or a student's classes and lessons."""
     context = {}
     if access.is_teacher(request.user):
-        context["classes"] = teacher_classes(request.user)
+        classes = teacher_classes(request.user)
+        context["classes"] = [c for c in classes if not c.archived]
+        context["archived_classes"] = [c for c in classes if c.archived]
     elif access.can_join_classes(request.user):
         context["classes"] = student_classes(request.user)
     return render(request, "home.html", context)

@@ -349,13 +349,13 @@ def _count(queryset, field: str, *, distinct: bool = False, **match: str):
 
 
 def teacher_classes(user) -> list[Classroom]:
-    """The teacher's current classes with codes, student counts and assignment counts."""
+    """The teacher's classes with codes, student counts and assignment counts, archived
+    ones last (their work stays within reach, read-only)."""
     return list(
         access.classes_taught(user)
-        .current()
         .annotate(student_total=Count("enrolments"))
         .prefetch_related(Prefetch("assignments", queryset=assignments_with_counts()))
-        .order_by("name", "pk")
+        .order_by("archived", "name", "pk")
     )
 
 

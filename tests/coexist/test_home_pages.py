@@ -188,6 +188,21 @@ def test_a_teacher_sees_how_many_started_and_how_many_answers_wait_for_review(
     assert "<strong>1</strong>" in html
 
 
+def test_an_archived_class_stays_within_reach_of_its_teacher_below_the_current_ones(
+    teacher_client, classroom, teacher
+):
+    archived = make_classroom(name="Last year's <b>9X</b>", teachers=[teacher], archived=True)
+    old = make_assignment(archived, make_lesson(title="Old lesson", published=True))
+    response = teacher_client.get(reverse("home"))
+    assert [c.name for c in response.context["classes"]] == ["10H History"]
+    assert [c.name for c in response.context["archived_classes"]] == [archived.name]
+    html = response.content.decode()
+    assert html.index("10H History") < html.index("Archived classes")
+    assert "Last year&#x27;s &lt;b&gt;9X&lt;/b&gt;" in html
+    assert reverse("lessons:dashboard", args=[old.pk]) in html
+    assert archived.display_code not in html
+
+
 def test_a_teacher_without_classes_is_shown_how_to_open_one(teacher_client):
     html = teacher_client.get(reverse("home")).content.decode()
     assert "You have no classes yet" in html
@@ -210,8 +225,9 @@ def test_the_teacher_home_page_makes_the_same_few_queries_at_any_size(
     teacher_client, teacher, django_assert_num_queries, classes, assignments_each, students_each
 ):
     _teacher_with(teacher, classes, assignments_each, students_each)
-    # session, user, the user's groups (Teachers role), the classes with student counts,
-    # their assignments with started / to-review / returned counts
+    make_classroom(teachers=[teacher], archived=True)
+    # session, user, the user's groups (Teachers role), the classes (archived ones too)
+    # with student counts, their assignments with started / to-review / returned counts
     with django_assert_num_queries(5):
         response = teacher_client.get(reverse("home"))
     assert len(response.context["classes"]) == classes

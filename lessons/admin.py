@@ -29,7 +29,6 @@ from lessons.models import (
     Lesson,
     LessonSource,
     Prompt,
-    Submission,
 )
 from lessons.packs import export_lessons
 
@@ -43,13 +42,17 @@ class KeepsWorkFormSet(BaseInlineFormSet):
 
     def clean(self):
         # Before Django's own check, which names the protected rows but not whose work
-        # they are or what to do instead.
-        refusals = [
-            form.instance.in_use_message(used)
+        # they are or what to do instead. The row as stored: a prompt's key changed in
+        # the same form would otherwise hide the answers kept under the old one.
+        deleting = [
+            form.instance.pk
             for form in self.forms
-            if self._should_delete_form(form)
-            and form.instance.pk
-            and (used := form.instance.usage())
+            if self._should_delete_form(form) and form.instance.pk
+        ]
+        refusals = [
+            stored.in_use_message(used)
+            for stored in self.model._default_manager.filter(pk__in=deleting)
+            if (used := stored.usage())
         ]
         if refusals:
             raise ValidationError(refusals)
@@ -143,22 +146,7 @@ class LessonForm(forms.ModelForm):
         """An interpretation a student chose stays in the lesson, or their choice would
         fall out of the answer form at their next save."""
         chosen = self.cleaned_data["interpretations"]
-        if self.instance.pk is None:
-            return chosen
-        dropped = self.instance.interpretations.exclude(pk__in=[i.pk for i in chosen])
-        in_use = [
-            interpretation
-            for interpretation in dropped
-            if Submission.objects.filter(
-                assignment__lesson=self.instance, preferred_interpretation=interpretation
-            ).exists()
-        ]
-        if in_use:
-            names = ", ".join(f"“{i}”" for i in in_use)
-            raise ValidationError(
-                f"Students chose {names} as the most convincing interpretation, so it stays "
-                "in this lesson. Duplicate the lesson to offer other interpretations."
-            )
+        self.instance.check_interpretations_kept(chosen)
         return chosen
 
 
@@ -376,6 +364,8 @@ class EnrolmentInline(admin.TabularInline):
 
 class AssignmentInline(admin.TabularInline):
     model = Assignment
+    # A started assignment is deleted from its own page, whose confirmation counts the work.
+    formset = KeepsWorkFormSet
     fields = ("lesson", "opens_at", "due_at", "late_work_accepted")
     extra = 0
     verbose_name_plural = "lessons set for this class"

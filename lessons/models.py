@@ -257,6 +257,25 @@ class Lesson(models.Model):
                 }
             )
 
+    def check_interpretations_kept(self, interpretations) -> None:
+        """An interpretation a student chose stays in the lesson: the answer form offers
+        only the lesson's, so leaving it out would drop their choice at their next save."""
+        if self.pk is None:
+            return
+        chosen = Submission.objects.filter(
+            assignment__lesson=self, preferred_interpretation__in=self.interpretations.all()
+        ).exclude(preferred_interpretation__in=[i.pk for i in interpretations])
+        if used := usage_of(chosen):
+            dropped = Interpretation.objects.filter(
+                pk__in=chosen.values("preferred_interpretation")
+            ).select_related("historian")
+            names = ", ".join(f"“{i}”" for i in dropped)
+            raise ValidationError(
+                f"Students chose {names} as the most convincing interpretation "
+                f"({used.phrase()}), so it stays in this lesson. Duplicate the lesson to offer "
+                "other interpretations."
+            )
+
     def assign_labels(self) -> None:
         """Give every unlabelled source the next free letter, in lesson order."""
         lesson_sources = list(self.lesson_sources.order_by("order", "pk"))
@@ -641,6 +660,15 @@ class Assignment(models.Model):
         return usage_of(
             SourceAnnotation.objects.filter(assignment=self),
             Submission.objects.filter(assignment=self),
+        )
+
+    def in_use_message(self, used: Usage) -> str:
+        """Why a tick on the class's page does not delete this assignment: that deletion
+        has no confirmation, and the assignment's own delete page counts the work first."""
+        return (
+            f"“{self.lesson}” holds {used.phrase()}, so it is not deleted from the class's "
+            "page. To keep the work, leave it set; to delete the work with it, delete the "
+            "assignment from the assignments list, which counts what goes first."
         )
 
     def state(self, now=None) -> Assignment.State:

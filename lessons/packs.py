@@ -175,6 +175,10 @@ def _import_lesson(
     changed = _replace_children(lesson, record, label)
     interpretations = [_interpretation(i, label) for i in record.get("interpretations", [])]
     if {i.pk for i in interpretations} != set(lesson.interpretations.values_list("pk", flat=True)):
+        try:
+            lesson.check_interpretations_kept(interpretations)
+        except ValidationError as error:
+            raise PackError(f"{label}: {' '.join(error.messages)}") from None
         lesson.interpretations.set(interpretations)
         changed = True
     if changed and outcome == "unchanged":

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import CharField, OuterRef, Prefetch, StringAgg, Subquery, Value
+from django.db.models import CharField, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -117,7 +117,10 @@ def _get_assignment_for_student(
             .values("joined")
         )
         assignments = assignments.annotate(
-            source_choices=Subquery(sources), interpretation_choices=Subquery(interpretations)
+            source_choices=Subquery(sources),
+            interpretation_choices=Subquery(interpretations),
+            # The student's own choice stays a valid one even if the lesson dropped it.
+            my_interpretation=Subquery(mine.values("preferred_interpretation")[:1]),
         )
     assignment = assignments.first()
     if assignment is None:
@@ -544,8 +547,12 @@ def _answer_context(request, assignment: Assignment) -> dict:
         .select_related("source")
         .order_by("order", "pk")
     )
+    # The lesson's interpretations, and the student's own choice if the lesson dropped it.
+    chosen = Q(pk=submission.preferred_interpretation_id) if submission else Q(pk__in=[])
     interpretations = list(
-        Interpretation.objects.filter(lessons=lesson).select_related("historian", "work")
+        Interpretation.objects.filter(Q(lessons=lesson) | chosen)
+        .distinct()
+        .select_related("historian", "work")
     )
     return {
         "assignment": assignment,
@@ -593,9 +600,11 @@ def _answer_choices(assignment: Assignment) -> tuple[list, list]:
         for pk, _, label in (item.partition(":") for item in _split(assignment.source_choices))
     ]
     nobody = SimpleNamespace(name="")
+    offered = {int(pk) for pk in _split(assignment.interpretation_choices)}
+    if assignment.my_interpretation:
+        offered.add(assignment.my_interpretation)
     interpretations = [
-        SimpleNamespace(pk=int(pk), historian=nobody, position="")
-        for pk in _split(assignment.interpretation_choices)
+        SimpleNamespace(pk=pk, historian=nobody, position="") for pk in sorted(offered)
     ]
     return sources, interpretations
 
@@ -706,9 +715,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 "submission": submission,
                 "problems": problems,
                 "done_total": statuses.count(SourceAnnotation.Status.DONE),
-                "source_total": LessonSource.objects.for_student(
-                    assignment, request.user
-                ).count(),
+                "source_total": LessonSource.objects.for_student(assignment, request.user).count(),
                 "words": len(submission.answer.split()) if submission else 0,
             },
             status=400 if problems else 200,

@@ -1431,11 +1431,6 @@ def test_a_pack_that_drops_a_chosen_interpretation_is_refused(world):
     assert snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The answer form offers only the lesson's interpretations, so a save drops a "
-    "choice the lesson no longer offers (lessons.student_views, not changed here).",
-)
 def test_a_chosen_interpretation_the_lesson_no_longer_offers_survives_a_save(world):
     """Data from before the lesson kept chosen interpretations (or a shell edit): the
     student's next save must keep their choice, as it keeps answers to dropped prompts."""

@@ -313,7 +313,7 @@ def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpRe
     meantime is still caught when it is saved.
     """
     status = 200
-    bank_form = BankCommentForm(prefix="bank")
+    bank_form = BankCommentForm(prefix="bank", initial={"text": request.POST.get("bank-text", "")})
     if "bank_remove" in request.POST:
         entry_pk = request.POST["bank_remove"]
         mine = access.comment_bank(request.user)

@@ -124,9 +124,7 @@ class AnalysisForm(forms.Form):
         if missing:
             steps.append("answer every required prompt first: " + ", ".join(missing))
         if not data.get("rating"):
-            steps.append(
-                "give the source a reliability rating" + ("" if missing else " first")
-            )
+            steps.append("give the source a reliability rating" + ("" if missing else " first"))
         if not steps:
             return ""
         return "Not marked finished yet: " + "; and ".join(steps) + "."

@@ -6,48 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0006_review'),
-        ('sources', '0002_teachers_permissions'),
+        ("lessons", "0006_review"),
+        ("sources", "0002_teachers_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         # Whoever created a lesson owns it.
         migrations.RenameField(
-            model_name='lesson',
-            old_name='created_by',
-            new_name='owner',
+            model_name="lesson",
+            old_name="created_by",
+            new_name="owner",
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='co_editors',
-            field=models.ManyToManyField(blank=True, help_text='Colleagues who may change this lesson too.', related_name='lessons_co_edited', to=settings.AUTH_USER_MODEL),
+            model_name="lesson",
+            name="co_editors",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Colleagues who may change this lesson too.",
+                related_name="lessons_co_edited",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='lesson',
-            name='owner',
-            field=models.ForeignKey(blank=True, help_text='Who may change this lesson (with its co-editors). Everyone else may view, preview, assign and duplicate it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons_owned', to=settings.AUTH_USER_MODEL),
+            model_name="lesson",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who may change this lesson (with its co-editors). Everyone else may view, preview, assign and duplicate it.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="lessons_owned",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='lessonsource',
-            name='retired',
-            field=models.BooleanField(default=False, help_text='Take the source out of the lesson without losing work: students who have not started it no longer see it; those who have keep it, read-only.'),
+            model_name="lessonsource",
+            name="retired",
+            field=models.BooleanField(
+                default=False,
+                help_text="Take the source out of the lesson without losing work: students who have not started it no longer see it; those who have keep it, read-only.",
+            ),
         ),
         migrations.AlterField(
-            model_name='sourceannotation',
-            name='lesson_source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annotations', to='lessons.lessonsource'),
+            model_name="sourceannotation",
+            name="lesson_source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="annotations",
+                to="lessons.lessonsource",
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='preferred_interpretation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.interpretation'),
+            model_name="submission",
+            name="preferred_interpretation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sources.interpretation",
+            ),
         ),
         migrations.AlterField(
-            model_name='submissionversion',
-            name='preferred_interpretation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.interpretation'),
+            model_name="submissionversion",
+            name="preferred_interpretation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sources.interpretation",
+            ),
         ),
     ]

@@ -114,6 +114,9 @@
 
   // Enter in the new-comment box keeps the comment; it never sends the marking form.
   if (input) {
+    input.addEventListener("input", () => {
+      if (said && said.classList.contains("is-error")) say("", false);
+    });
     input.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" || event.isComposing) return;
       event.preventDefault();

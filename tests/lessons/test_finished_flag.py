@@ -145,9 +145,7 @@ def test_finishing_a_complete_analysis_still_marks_it_done(student_client, assig
     assert saved(student).status == SourceAnnotation.Status.DONE
 
 
-def test_oversized_text_is_still_refused_and_nothing_is_saved(
-    student_client, assignment, student
-):
+def test_oversized_text_is_still_refused_and_nothing_is_saved(student_client, assignment, student):
     data = {"version": 0, "response_origin": "x" * 5001, "rating": "3", "done": "on"}
     response = save(student_client, assignment, data, **JSON)
     assert response.status_code == 400
@@ -220,7 +218,9 @@ def test_a_refused_finish_costs_no_more_queries_than_a_save(
     student_client, assignment, student, django_assert_num_queries
 ):
     SourceAnnotation.objects.create(
-        assignment=assignment, student=student, lesson_source=assignment.lesson.lesson_sources.get(label="A")
+        assignment=assignment,
+        student=student,
+        lesson_source=assignment.lesson.lesson_sources.get(label="A"),
     )
     # 1 session, 2 the student, 3 the assignment, 4 the framework's prompts, 5 the UPDATE.
     with django_assert_num_queries(5):

@@ -82,13 +82,8 @@ class FrameworkAdmin(admin.ModelAdmin):
         return framework.prompt_total
 
 
-class LessonPartInline:
-    """A part of a lesson: changed by whoever may change the lesson, seen by every teacher."""
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and access.can_edit_lesson(
-            request.user, obj
-        )
+class EditedByLessonOwners:
+    """Changed by whoever may change the lesson (`obj`), seen by every teacher."""
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and access.can_edit_lesson(
@@ -97,6 +92,15 @@ class LessonPartInline:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and access.can_edit_lesson(
+            request.user, obj
+        )
+
+
+class LessonPartInline(EditedByLessonOwners):
+    """A part of a lesson, added only where the lesson may be changed."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and access.can_edit_lesson(
             request.user, obj
         )
 
@@ -151,7 +155,7 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(EditedByLessonOwners, admin.ModelAdmin):
     form = LessonForm
     list_display = ("title", "framework", "source_count", "owner", "published", "preview_link")
     list_filter = ("published", "framework")
@@ -189,16 +193,6 @@ class LessonAdmin(admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         # Only an administrator hands a lesson to another owner.
         return fields if request.user.is_superuser else (*fields, "owner")
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and access.can_edit_lesson(
-            request.user, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and access.can_edit_lesson(
-            request.user, obj
-        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "co_editors":

@@ -40,6 +40,16 @@ class Usage:
         return f"the work of {people} in {len(self.classes)} classes ({', '.join(self.classes)})"
 
 
+class RefusesDeletionInUse:
+    """Curriculum that students' work refers to is never deleted: `delete` raises
+    `WorkInUse` with the model's `in_use_message`, naming whose work it is."""
+
+    def delete(self, *args, **kwargs):
+        if used := self.usage():
+            raise WorkInUse(self.in_use_message(used))
+        return super().delete(*args, **kwargs)
+
+
 def usage_of(*querysets) -> Usage:
     """Students and classes behind some annotations and submissions (one query each)."""
     pairs = set()
@@ -81,7 +91,7 @@ class Framework(models.Model):
         return (self.slug,)
 
 
-class Prompt(models.Model):
+class Prompt(RefusesDeletionInUse, models.Model):
     """One step of a framework: a heading, the questions to ask, and ways to begin."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="prompts")
@@ -132,11 +142,6 @@ class Prompt(models.Model):
                     f"{used.phrase()}; changing it would hide them. Change the label instead."
                 }
             )
-
-    def delete(self, *args, **kwargs):
-        if used := self.usage():
-            raise WorkInUse(self.in_use_message(used))
-        return super().delete(*args, **kwargs)
 
     def in_use_message(self, used: Usage) -> str:
         return (
@@ -321,7 +326,7 @@ class LessonSourceQuerySet(models.QuerySet):
         )
 
 
-class LessonSource(models.Model):
+class LessonSource(RefusesDeletionInUse, models.Model):
     """A library source placed in a lesson, with its label and the teacher's own judgement."""
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_sources")
@@ -423,11 +428,6 @@ class LessonSource(models.Model):
                     for field, message in errors.items()
                 }
             )
-
-    def delete(self, *args, **kwargs):
-        if used := self.usage():
-            raise WorkInUse(self.in_use_message(used))
-        return super().delete(*args, **kwargs)
 
     def in_use_message(self, used: Usage) -> str:
         return (

@@ -55,6 +55,12 @@ def _data_from_migrations(request):
     if marker is not None and marker.kwargs.get("transaction"):
         transactional = True
     request.getfixturevalue("transactional_db" if transactional else "db")
+    restore_data_from_migrations()
+
+
+def restore_data_from_migrations() -> None:
+    """Put back the shipped frameworks and the Teachers group's permissions if a flush
+    took them (also for fixtures that build data once for a whole module)."""
     from django.contrib.auth.models import Group
 
     from coexist.teacher_permissions import TEACHERS_GROUP, ensure_teachers_group

@@ -6,9 +6,15 @@ what the data migrations made before every test that uses the database.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 from playwright.sync_api import Page
+
+from lessons.models import Assignment
+from tests.browser.helpers import REVISION
 
 
 @pytest.fixture
@@ -39,3 +45,10 @@ def log_in(live_server):
         page.get_by_role("button", name="Log in").click()
 
     return do
+
+
+@pytest.fixture
+def revision(transactional_db) -> Assignment:
+    """The demo loaded, and its revision lesson's assignment to the demo class."""
+    call_command("load_demo", "--force", stdout=io.StringIO())
+    return Assignment.objects.get(lesson__slug=REVISION)

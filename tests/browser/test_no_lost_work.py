@@ -4,50 +4,27 @@ anyone leaving a page while a save is pending or has failed."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
-from lessons.models import Assignment, CommentBankEntry, SourceAnnotation, Submission
+from lessons.models import CommentBankEntry, SourceAnnotation, Submission
+from tests.browser.helpers import REVISION, SAVED, annotation, source_url, status
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
-REVISION = "khrushchev-and-peaceful-coexistence"
-SAVED = re.compile(r"Saved at \d")
 PASSWORD = "coexist-demo"
 FEEDBACK = "A balanced answer. Weigh Source E against your judgement."
 KEPT = "Check the date of each source against the events."
 
 
-@pytest.fixture
-def revision(transactional_db) -> Assignment:
-    call_command("load_demo", "--force", stdout=io.StringIO())
-    return Assignment.objects.get(lesson__slug=REVISION)
-
-
-def source_url(live_server, assignment, label: str) -> str:
-    return f"{live_server.url}/assignments/{assignment.pk}/sources/{label}/"
-
-
 def review_url(live_server, assignment, username: str) -> str:
     student = Submission.objects.get(assignment=assignment, student__username=username).student
     return f"{live_server.url}/teach/assignments/{assignment.pk}/students/{student.pk}/"
-
-
-def status(page: Page):
-    return page.locator("[data-save-status]")
-
-
-def annotation(assignment, label: str) -> SourceAnnotation | None:
-    return SourceAnnotation.objects.filter(
-        assignment=assignment, student__username="student6", lesson_source__label=label
-    ).first()
 
 
 def the_work(username: str) -> Submission:

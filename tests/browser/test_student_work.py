@@ -3,29 +3,19 @@ not on a reload, in a stale tab, after being signed out, or while offline."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import BrowserContext, Page, expect
 
 from coexist.models import User
-from lessons.models import Assignment, SourceAnnotation, Submission
+from lessons.models import SourceAnnotation, Submission
+from tests.browser.helpers import SAVED, annotation, source_url, status
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-REVISION = "khrushchev-and-peaceful-coexistence"
-SAVED = re.compile(r"Saved at \d")
-
-
-@pytest.fixture
-def revision(transactional_db) -> Assignment:
-    call_command("load_demo", "--force", stdout=io.StringIO())
-    return Assignment.objects.get(lesson__slug=REVISION)
 
 
 @pytest.fixture
@@ -33,20 +23,6 @@ def student6(page: Page, live_server, log_in, revision) -> Page:
     log_in(page, "student6", "coexist-demo")
     expect(page.get_by_role("heading", name="Hello, Finn")).to_be_visible()
     return page
-
-
-def source_url(live_server, assignment, label: str) -> str:
-    return f"{live_server.url}/assignments/{assignment.pk}/sources/{label}/"
-
-
-def status(page: Page):
-    return page.locator("[data-save-status]")
-
-
-def annotation(assignment, label: str) -> SourceAnnotation | None:
-    return SourceAnnotation.objects.filter(
-        assignment=assignment, student__username="student6", lesson_source__label=label
-    ).first()
 
 
 def select_words(page: Page, words: str) -> None:

@@ -47,6 +47,7 @@ from lessons.models import (
 from lessons.packs import export_lessons, import_lessons
 from sources.models import Interpretation
 from sources.packs import PackError
+from tests.conftest import restore_data_from_migrations
 from tests.factories import make_student, make_teacher, make_user
 from tests.lessons.factories import (
     add_fact,
@@ -279,6 +280,9 @@ def _world_rows(django_db_setup, django_db_blocker):
     its end. Each test runs in a savepoint of it (pytest-django's `db`), so each starts
     from the same rows and undoes whatever it changed."""
     with django_db_blocker.unblock(), transaction.atomic():
+        # A browser test's flush may have run before this module: restore what
+        # migrations made, inside this transaction, before building on it.
+        restore_data_from_migrations()
         rows = _build_world()
         yield rows
         transaction.set_rollback(True)

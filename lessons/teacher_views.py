@@ -40,6 +40,12 @@ STAGES = {
 GONE_FROM_BANK = "That comment is no longer in your bank."
 
 
+ARCHIVED = (
+    "This class is archived, so its work is kept read-only. Unarchive the class in the "
+    "admin to mark it again."
+)
+
+
 def _get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
     """An assignment of a class the user teaches, or 404."""
     return get_object_or_404(
@@ -241,6 +247,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     stage = _stage_param(request)
     context = _review_context(request, assignment, student_pk, stage)
     context["bank_form"] = BankCommentForm(prefix="bank")
+    context["archived_message"] = ARCHIVED
     submission = context["submission"]
     annotations = context["annotations"]
     if request.method == "GET":
@@ -262,6 +269,9 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     unsaved = {**context, "form": form, "unsaved": True}
     if submission is None or submission.status == Submission.Status.DRAFT:
         messages.error(request, "This answer has not been submitted yet, so it cannot be marked.")
+        return render(request, "lessons/teacher/review.html", unsaved, status=409)
+    if assignment.classroom.archived:
+        messages.error(request, ARCHIVED)
         return render(request, "lessons/teacher/review.html", unsaved, status=409)
     if not form.is_valid():
         return render(request, "lessons/teacher/review.html", unsaved, status=400)

@@ -580,6 +580,43 @@ def test_a_comment_on_a_source_over_three_thousand_characters_is_refused(
     assert_nothing_saved(student, annotation)
 
 
+def test_an_archived_class_is_read_only_and_a_refused_mark_keeps_what_was_typed(
+    teacher_client, assignment, student, submitted, annotation
+):
+    assignment.classroom.archived = True
+    assignment.classroom.save()
+    content = teacher_client.get(review_url(assignment, student)).content.decode()
+    assert "This class is archived, so its work is kept read-only." in content
+    assert "<fieldset disabled>" in content
+    assert ANSWER in unescape(content)
+
+    response = mark(
+        teacher_client,
+        assignment,
+        student,
+        action="return",
+        feedback="Typed before anyone archived the class",
+        mark="7",
+        mark_out_of="10",
+        **{f"comment_{annotation.pk}": "A per-source comment"},
+    )
+    assert response.status_code == 409
+    assert messages_of(response) == [
+        "This class is archived, so its work is kept read-only. Unarchive the class in the "
+        "admin to mark it again."
+    ]
+    content = unescape(response.content.decode())
+    assert "Typed before anyone archived the class</textarea>" in content
+    assert "A per-source comment</textarea>" in content
+    work = answer_of(student)
+    assert (work.status, work.feedback, work.mark, work.version) == (
+        Submission.Status.SUBMITTED,
+        "",
+        None,
+        submitted.version,
+    )
+
+
 def test_a_draft_cannot_be_marked(teacher_client, assignment, student, annotation):
     Submission.objects.create(assignment=assignment, student=student, answer="Half an idea")
     response = mark(

@@ -23,7 +23,7 @@ TEACHER_MODELS = {
         "lessonsource",
         "glossaryterm",
         "fact",
-        # The admin scopes these to the teacher's own classes (coexist.access).
+        # The admin scopes these to the teacher's own classes (lessons.access).
         "classroom",
         "enrolment",
         "assignment",

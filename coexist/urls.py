@@ -6,13 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from coexist import health, views
+from lessons.views.home import home
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Curate sources, lessons and classes"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     # Password reset by e-mail is left out on purpose: students have no e-mail address
     # here, and teachers reset their students' passwords themselves.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -8,22 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from coexist import access
 from coexist.http import signed_out_response, wants_json
-from lessons.views import student_classes, teacher_classes
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The visitor's welcome, a teacher's classes, or a student's classes and lessons."""
-    context = {}
-    if access.is_teacher(request.user):
-        classes = teacher_classes(request.user)
-        context["classes"] = [c for c in classes if not c.archived]
-        context["archived_classes"] = [c for c in classes if c.archived]
-    elif access.can_join_classes(request.user):
-        context["classes"] = student_classes(request.user)
-    return render(request, "home.html", context)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

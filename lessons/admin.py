@@ -15,10 +15,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from coexist import access
 from coexist.admin import UserAdmin as CoexistUserAdmin
 from coexist.models import User
-from lessons.curriculum import duplicate_lesson, work_counts
+from lessons import access
 from lessons.models import (
     Assignment,
     Classroom,
@@ -31,6 +30,7 @@ from lessons.models import (
     Prompt,
 )
 from lessons.packs import export_lessons
+from lessons.services.curriculum import duplicate_lesson, work_counts
 
 
 class KeepsWorkFormSet(BaseInlineFormSet):

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from coexist.access import can_browse_library, visible_sources
+from sources.access import can_browse_library, visible_sources
 from sources.models import Interpretation, Nature, Source
 
 

@@ -29,9 +29,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coexist.models import User
-from lessons import marking, work
 from lessons.admin import StatesWorkOnDelete
-from lessons.curriculum import duplicate_lesson
 from lessons.models import (
     Assignment,
     Classroom,
@@ -45,6 +43,8 @@ from lessons.models import (
     SubmissionVersion,
 )
 from lessons.packs import export_lessons, import_lessons
+from lessons.services import marking, work
+from lessons.services.curriculum import duplicate_lesson
 from sources.models import Interpretation
 from sources.packs import PackError
 from tests.conftest import restore_data_from_migrations

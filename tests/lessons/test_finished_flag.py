@@ -10,8 +10,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from lessons.forms.work import AnalysisForm
 from lessons.models import Assignment, Prompt, SourceAnnotation
-from lessons.work_forms import AnalysisForm
 from tests.lessons.factories import make_assignment
 
 pytestmark = pytest.mark.django_db

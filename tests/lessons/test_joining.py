@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coexist.models import User
-from lessons import services, views
 from lessons.models import Enrolment, FailedJoin
+from lessons.services import classes as services
+from lessons.views import joining as views
 from tests.lessons.factories import make_classroom
 
 UNUSED_CODE = "ZZZZ9999"  # the right shape; no class in these tests has it
@@ -433,7 +434,7 @@ def test_an_empty_signup_post_is_a_bad_request_with_the_fields_marked(client, co
 def test_a_username_taken_at_the_same_moment_is_a_form_error_not_a_crash(
     client, cold_war, monkeypatch
 ):
-    from lessons import forms
+    from lessons.forms import joining as forms
 
     # Both visitors passed the form's uniqueness check; the other one saved first.
     monkeypatch.setattr(forms.StudentSignupForm, "clean_username", lambda form: "taken")

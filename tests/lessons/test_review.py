@@ -20,7 +20,7 @@ from lessons.models import (
     Submission,
     SubmissionVersion,
 )
-from lessons.work import Closed, save_answer, submit
+from lessons.services.work import Closed, save_answer, submit
 from tests.factories import make_student
 from tests.lessons.factories import make_assignment, make_classroom, make_lesson
 from tests.sources.factories import make_author, make_interpretation

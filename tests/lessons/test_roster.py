@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coexist.models import User
-from lessons.forms import ROSTER_MAX_BYTES, ROSTER_MAX_NAMES
+from lessons.forms.classes import ROSTER_MAX_BYTES, ROSTER_MAX_NAMES
 from lessons.models import Enrolment
-from lessons.services import new_one_time_password, username_base
+from lessons.services.classes import new_one_time_password, username_base
 from tests.factories import make_student
 
 pytestmark = pytest.mark.django_db

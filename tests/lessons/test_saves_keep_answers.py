@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lessons import work
 from lessons.models import SourceAnnotation
+from lessons.services import work
 from tests.lessons.factories import make_assignment
 
 OPVL = ["origin", "purpose", "value", "limitation"]

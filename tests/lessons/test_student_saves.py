@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Assignment, Lesson, LessonSource, SourceAnnotation, Submission
-from lessons.work import HIGHLIGHTS_MAX
+from lessons.services.work import HIGHLIGHTS_MAX
 from sources.text import anchor_text
 from tests.lessons.factories import make_assignment, make_lesson
 from tests.sources.factories import make_source

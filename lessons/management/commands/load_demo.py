@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coexist.teacher_permissions import ensure_teachers_group
-from lessons.demo_work import load_demo_work
+from lessons.demo import load_demo_work
 from lessons.models import Assignment, Classroom, Enrolment, Lesson
 from lessons.packs import import_lessons
 from sources.packs import PackError

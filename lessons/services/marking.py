@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from lessons.models import CommentBankEntry, SourceAnnotation, Submission, SubmissionVersion
-from lessons.work import Conflict
+from lessons.services.work import Conflict
 
 
 class NotSubmitted(Exception):

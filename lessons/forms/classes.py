@@ -1,88 +1,18 @@
+"""A class's roster: names pasted or uploaded as CSV, checked before anyone is added."""
+
 from __future__ import annotations
 
 import csv
 import io
-import re
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
-from coexist.models import User
-from lessons.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
-from lessons.services import RosterName
+from lessons.forms.fields import NAME_MAX, NAME_PATTERN
+from lessons.services.classes import RosterName
 
-CODE_HELP = "8 letters and numbers, like ABCD-2345. Spaces and dashes do not matter."
 ROSTER_MAX_NAMES = 200
 ROSTER_MAX_BYTES = 200_000
-NAME_MAX = 150
-# Letters from any script, spaces, hyphens, apostrophes and full stops: “Zoë O’Neill-Ng”.
-NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*\.?$")
-
-
-class JoinCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Class code",
-        max_length=40,
-        help_text=CODE_HELP,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
-
-    def clean_code(self) -> str:
-        code = normalise_join_code(self.cleaned_data["code"])
-        lookalikes = sorted(set(code) & set("0O1IL"))
-        if lookalikes:
-            raise ValidationError(
-                "Class codes never contain %(chars)s, so that no two characters look alike. "
-                "Check the code with your teacher.",
-                params={"chars": ", ".join(lookalikes)},
-            )
-        if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
-            raise ValidationError(
-                f"That is not a class code. Codes are {CODE_HELP[0].lower()}{CODE_HELP[1:]}"
-            )
-        return code
-
-
-class StudentSignupForm(UserCreationForm):
-    """A student's own account: a name, a username and a password. No e-mail, no birth date."""
-
-    first_name = forms.CharField(label="First name", max_length=NAME_MAX)
-    last_name = forms.CharField(
-        label="Last name",
-        max_length=NAME_MAX,
-        required=False,
-        help_text="So your teacher knows who you are.",
-    )
-
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("first_name", "last_name", "username")
-        help_texts = {"username": "What you will log in with. Letters, digits and @ . + - _ only."}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
-        self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
-        self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
-
-    def clean_first_name(self) -> str:
-        return _clean_name(self.cleaned_data["first_name"])
-
-    def clean_last_name(self) -> str:
-        value = self.cleaned_data["last_name"]
-        return _clean_name(value) if value.strip() else ""
-
-
-def _clean_name(value: str) -> str:
-    value = " ".join(value.split())
-    if not NAME_PATTERN.match(value):
-        raise ValidationError(
-            "Use letters only, with spaces, hyphens or apostrophes if you need them."
-        )
-    return value
 
 
 class RosterForm(forms.Form):

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coexist import access
 from coexist.http import signed_out_response, wants_json
-from lessons import work
+from lessons import access
+from lessons.forms.fields import field_errors, rebind
+from lessons.forms.work import AnalysisForm, AnswerForm, HighlightForm, LinkForm
 from lessons.models import (
     Assignment,
     Extent,
@@ -32,14 +33,7 @@ from lessons.models import (
     SourceAnnotation,
     Submission,
 )
-from lessons.work_forms import (
-    AnalysisForm,
-    AnswerForm,
-    HighlightForm,
-    LinkForm,
-    field_errors,
-    rebind,
-)
+from lessons.services import work
 from sources.citations import plain
 from sources.models import Interpretation, Source, SourceAuthor
 from sources.text import anchor_text

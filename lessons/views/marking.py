@@ -1,9 +1,8 @@
 """Teachers' pages for one class assignment: the dashboard, one student's whole work with
-its marking form, a printable report and CSV exports."""
+its marking form, a printable report, and the comment bank."""
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,22 +11,21 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coexist import access
 from coexist.http import wants_json
-from lessons import insight, marking
+from lessons import access, insight
+from lessons.forms.fields import field_errors, rebind
+from lessons.forms.marking import BankCommentForm, FeedbackForm
 from lessons.models import (
     Assignment,
     Enrolment,
     SourceAnnotation,
     Submission,
 )
-from lessons.work import Conflict
-from lessons.work_forms import BankCommentForm, FeedbackForm, field_errors, rebind
+from lessons.services import marking
+from lessons.services.work import Conflict
 from sources.models import Interpretation
 
 STAGES = {
@@ -46,7 +44,7 @@ ARCHIVED = (
 )
 
 
-def _get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
+def get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
     """An assignment of a class the user teaches, or 404."""
     return get_object_or_404(
         access.assignments_taught(request.user).select_related("lesson__framework", "classroom"),
@@ -63,7 +61,7 @@ def _class_list(assignment: Assignment) -> list[Enrolment]:
     )
 
 
-def _class_data(assignment: Assignment):
+def class_data(assignment: Assignment):
     """Everything the dashboard and exports need, in five queries."""
     lesson_sources = list(
         assignment.lesson.lesson_sources.select_related("source").order_by("order", "pk")
@@ -81,8 +79,8 @@ def _class_data(assignment: Assignment):
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _get_assignment_for_teacher(request, pk)
-    lesson_sources, rows, annotations, submissions, interpretations = _class_data(assignment)
+    assignment = get_assignment_for_teacher(request, pk)
+    lesson_sources, rows, annotations, submissions, interpretations = class_data(assignment)
     stage = request.GET.get("show", "all")
     if stage not in STAGES:
         stage = "all"
@@ -243,7 +241,7 @@ def _stage_param(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
-    assignment = _get_assignment_for_teacher(request, pk)
+    assignment = get_assignment_for_teacher(request, pk)
     stage = _stage_param(request)
     context = _review_context(request, assignment, student_pk, stage)
     context["bank_form"] = BankCommentForm(prefix="bank")
@@ -356,7 +354,7 @@ def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpRe
 @require_GET
 def report(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """One student's whole work and its feedback, laid out for printing."""
-    assignment = _get_assignment_for_teacher(request, pk)
+    assignment = get_assignment_for_teacher(request, pk)
     context = _review_context(request, assignment, student_pk, "all")
     return render(request, "lessons/teacher/report.html", context)
 
@@ -419,144 +417,3 @@ def _safe_back(request: HttpRequest) -> str:
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return back
     return reverse("home")
-
-
-# --- Exports -------------------------------------------------------------------------------
-
-
-def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, csv.writer]:
-    name = slugify(f"{assignment.classroom.name} {assignment.lesson.title} {what}")[:80]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
-    return response, csv.writer(response)
-
-
-def _cell(value) -> str:
-    """Text for a spreadsheet cell; a leading =, +, - or @ could run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-@login_required
-@require_GET
-def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _get_assignment_for_teacher(request, pk)
-    lesson_sources, rows, _annotations, _submissions, interpretations = _class_data(assignment)
-    names = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
-    response, writer = _csv_response(assignment, "marks")
-    writer.writerow(
-        [
-            "Student",
-            "Username",
-            "Stage",
-            "Sources done",
-            "Judgement",
-            "Most convincing interpretation",
-            "Sources cited",
-            "Mark",
-            "Out of",
-            "Submitted",
-            "Returned",
-            *[f"Rating {ls.label}" for ls in lesson_sources],
-        ]
-    )
-    for row in rows:
-        s = row.submission
-        # A draft's judgement is the student's own until handed in, as on the dashboard.
-        handed_in = s is not None and s.status != Submission.Status.DRAFT
-        writer.writerow(
-            [
-                _cell(row.student.get_full_name() or row.student.username),
-                _cell(row.student.username),
-                row.stage_label,
-                f"{row.done} of {len(lesson_sources)}",
-                s.get_judgement_display() if handed_in and s.judgement else "",
-                _cell(names.get(s.preferred_interpretation_id, "")) if handed_in else "",
-                len(s.cited) if s else 0,
-                "" if not s or s.mark is None else s.mark,
-                "" if not s or s.mark_out_of is None else s.mark_out_of,
-                _when(s.submitted_at) if s else "",
-                _when(s.returned_at) if s else "",
-                *["" if r is None else r for r in row.ratings],
-            ]
-        )
-    return response
-
-
-@login_required
-@require_GET
-def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _get_assignment_for_teacher(request, pk)
-    lesson_sources = {
-        ls.pk: ls
-        for ls in assignment.lesson.lesson_sources.select_related("source").order_by("order")
-    }
-    prompts = list(assignment.lesson.framework.prompts.all())
-    annotations = (
-        SourceAnnotation.objects.filter(assignment=assignment)
-        # Each row brings its own source, so no edit of the lesson can orphan one.
-        .select_related("student", "lesson_source__source")
-        .order_by("student__last_name", "student__first_name", "student__username")
-    )
-    response, writer = _csv_response(assignment, "annotations")
-    writer.writerow(
-        [
-            "Student",
-            "Username",
-            "Source",
-            "Title",
-            "Status",
-            "Rating",
-            "Why",
-            *[p.label for p in prompts],
-            "Highlights",
-            "Links",
-            "Teacher's comment",
-            "Earlier answers",
-        ]
-    )
-    rows = sorted(
-        annotations,
-        key=lambda a: (
-            a.student.last_name,
-            a.student.first_name,
-            a.student.username,
-            a.lesson_source.order,
-        ),
-    )
-    for a in rows:
-        ls = a.lesson_source
-        earlier = " | ".join(f"{label}: {text}" for label, text in a.earlier_answers(prompts))
-        highlights = " | ".join(
-            f"[{h.get('tag', '')}] “{h.get('quote', '')}”"
-            + (f" — {h['note']}" if h.get("note") else "")
-            for h in a.highlights
-        )
-        links = " | ".join(
-            f"{link.get('relation', '')} Source {lesson_sources[link['source']].label}"
-            + (f": {link['note']}" if link.get("note") else "")
-            for link in a.links
-            if link.get("source") in lesson_sources
-        )
-        writer.writerow(
-            [
-                _cell(a.student.get_full_name() or a.student.username),
-                _cell(a.student.username),
-                ls.label,
-                _cell(ls.source.title),
-                a.get_status_display(),
-                a.get_rating_display() if a.rating else "",
-                _cell(a.rating_reason),
-                *[_cell(a.responses.get(p.key, "")) for p in prompts],
-                _cell(highlights),
-                _cell(links),
-                _cell(a.teacher_comment),
-                _cell(earlier),
-            ]
-        )
-    return response

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from lessons.forms.fields import LimitedText, limited_text
 from lessons.models import (
     CitationRole,
-    CommentBankEntry,
     Extent,
     HighlightTag,
     Rating,
@@ -23,46 +23,6 @@ ANSWER_MAX = 20000
 NOTE_MAX = 1000
 QUOTE_MAX = 2000
 HIGHLIGHTS_MAX = 100
-
-
-class LimitedText(forms.CharField):
-    """Text with a stated limit, counted as the browser counts it.
-
-    A browser's maxlength counts a line break as one character but sends it as two
-    (CRLF); normalising first means text the box accepted is never refused here. The
-    message gives both numbers, formatted alike.
-    """
-
-    def __init__(self, *, limit: int, **kwargs):
-        self.limit = limit
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
-
-    def validate(self, value):
-        super().validate(value)
-        if value and len(value) > self.limit:
-            raise ValidationError(
-                f"Keep this under {self.limit:,} characters — it is {len(value):,} now.",
-                code="max_length",
-            )
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "maxlength": str(self.limit)}
-
-
-def _text(label: str, max_length: int, *, rows: int = 4, **kwargs) -> forms.CharField:
-    """An optional text box that keeps exactly what was typed and names its limit."""
-    kwargs.setdefault("strip", False)
-    return LimitedText(
-        label=label,
-        required=False,
-        limit=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        **kwargs,
-    )
 
 
 class AnalysisForm(forms.Form):
@@ -83,7 +43,7 @@ class AnalysisForm(forms.Form):
             "invalid_choice": "Choose a rating from 1 (very unreliable) to 5 (very reliable)."
         },
     )
-    rating_reason = _text("Why?", REASON_MAX, rows=4)
+    rating_reason = limited_text("Why?", REASON_MAX, rows=4)
     done = forms.BooleanField(label="I have finished analysing this source", required=False)
 
     def __init__(self, *args, prompts=(), **kwargs):
@@ -91,7 +51,7 @@ class AnalysisForm(forms.Form):
         self.prompts = list(prompts)
         self.done_refused = ""
         for prompt in self.prompts:
-            self.fields[f"response_{prompt.key}"] = _text(prompt.label, RESPONSE_MAX)
+            self.fields[f"response_{prompt.key}"] = limited_text(prompt.label, RESPONSE_MAX)
 
     def prompt_fields(self) -> list:
         """(prompt, bound field) pairs, in the framework's order, for the template."""
@@ -161,7 +121,7 @@ class HighlightForm(forms.Form):
     tag = forms.ChoiceField(
         label="Tag", choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
     )
-    note = _text("Your note", NOTE_MAX, rows=2)
+    note = limited_text("Your note", NOTE_MAX, rows=2)
 
     def __init__(self, *args, text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +151,7 @@ class HighlightForm(forms.Form):
 class LinkForm(forms.Form):
     other = forms.TypedChoiceField(label="Source", coerce=int)
     relation = forms.ChoiceField(label="This source…", choices=Relation.choices)
-    note = _text("How?", NOTE_MAX, rows=2)
+    note = limited_text("How?", NOTE_MAX, rows=2)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,7 +176,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "Choose a step on the scale, from “Not at all” to “Completely”."
         },
     )
-    answer = _text("Your answer", ANSWER_MAX, rows=16)
+    answer = limited_text("Your answer", ANSWER_MAX, rows=16)
     preferred_interpretation = forms.TypedChoiceField(
         label="The historian you find most convincing",
         coerce=int,
@@ -227,7 +187,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "Choose one of the interpretations listed for this lesson."
         },
     )
-    interpretation_reason = _text("Why?", REASON_MAX, rows=4)
+    interpretation_reason = limited_text("Why?", REASON_MAX, rows=4)
 
     def __init__(self, *args, lesson_sources=(), interpretations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,81 +214,3 @@ class AnswerForm(forms.Form):
             for ls in self.lesson_sources
             if self.cleaned_data.get(f"cite_{ls.pk}")
         }
-
-
-def field_errors(form: forms.Form) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-
-
-FEEDBACK_MAX = 10000
-COMMENT_MAX = 3000
-
-
-class FeedbackForm(forms.Form):
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    feedback = _text("Overall comment", FEEDBACK_MAX, rows=6)
-    mark = forms.IntegerField(
-        label="Mark",
-        required=False,
-        min_value=0,
-        max_value=1000,
-        error_messages={"invalid": "Give the mark as a whole number, e.g. 7."},
-    )
-    mark_out_of = forms.IntegerField(
-        label="out of",
-        required=False,
-        min_value=1,
-        max_value=1000,
-        error_messages={"invalid": "Give the maximum as a whole number, e.g. 10."},
-    )
-    action = forms.ChoiceField(
-        choices=[
-            ("save", "Save feedback"),
-            ("return", "Return to the student"),
-            ("revise", "Return and ask for a revision"),
-        ]
-    )
-
-    def __init__(self, *args, annotations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.annotations = list(annotations)
-        for annotation in self.annotations:
-            self.fields[f"comment_{annotation.pk}"] = _text(
-                f"Comment on source {annotation.lesson_source.label}", COMMENT_MAX, rows=2
-            )
-
-    def clean(self):
-        data = super().clean()
-        mark, out_of = data.get("mark"), data.get("mark_out_of")
-        if mark is not None and out_of is not None and mark > out_of:
-            self.add_error("mark", f"The mark cannot be more than the maximum ({out_of}).")
-        if mark is not None and out_of is None:
-            self.add_error("mark_out_of", "Say what the mark is out of.")
-        return data
-
-    def source_comments(self) -> dict[int, str]:
-        return {a.pk: self.cleaned_data.get(f"comment_{a.pk}", "") for a in self.annotations}
-
-    def comment_field(self, annotation):
-        return self[f"comment_{annotation.pk}"]
-
-
-class BankCommentForm(forms.Form):
-    text = LimitedText(
-        label="New comment for your bank",
-        limit=CommentBankEntry._meta.get_field("text").max_length,
-        error_messages={"required": "Type the comment to keep."},
-    )
-
-
-def rebind(form_class, request, version: int, **kwargs):
-    """The form as the user sent it, now carrying the saved version.
-
-    After a conflict the page shows the user's own text again; saving it once more
-    replaces the other version on purpose, never by accident.
-    """
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from lessons.marking import keep_version
 from lessons.models import Assignment, CommentBankEntry, SourceAnnotation, Submission
+from lessons.services.marking import keep_version
 from sources.text import anchor_text, find_quote
 
 # What each source is, in the students' words: one line per GCSE prompt.

@@ -1,0 +1,2 @@
+"""Forms, one module a feature: joining, classes (rosters), student work and marking;
+`fields` holds what they share."""

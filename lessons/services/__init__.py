@@ -1,0 +1,3 @@
+"""Workflows that touch several models, one module a feature: classes (joining, rosters,
+passwords), curriculum (duplicating, what a deletion takes), student work (saves,
+highlights, links, submitting) and marking."""

@@ -1,0 +1,156 @@
+"""A class assignment's marks and annotations as CSV files for a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from lessons.models import (
+    Assignment,
+    SourceAnnotation,
+    Submission,
+)
+from lessons.views.marking import class_data, get_assignment_for_teacher
+
+
+def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, csv.writer]:
+    name = slugify(f"{assignment.classroom.name} {assignment.lesson.title} {what}")[:80]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
+    return response, csv.writer(response)
+
+
+def _cell(value) -> str:
+    """Text for a spreadsheet cell; a leading =, +, - or @ could run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@login_required
+@require_GET
+def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_teacher(request, pk)
+    lesson_sources, rows, _annotations, _submissions, interpretations = class_data(assignment)
+    names = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
+    response, writer = _csv_response(assignment, "marks")
+    writer.writerow(
+        [
+            "Student",
+            "Username",
+            "Stage",
+            "Sources done",
+            "Judgement",
+            "Most convincing interpretation",
+            "Sources cited",
+            "Mark",
+            "Out of",
+            "Submitted",
+            "Returned",
+            *[f"Rating {ls.label}" for ls in lesson_sources],
+        ]
+    )
+    for row in rows:
+        s = row.submission
+        # A draft's judgement is the student's own until handed in, as on the dashboard.
+        handed_in = s is not None and s.status != Submission.Status.DRAFT
+        writer.writerow(
+            [
+                _cell(row.student.get_full_name() or row.student.username),
+                _cell(row.student.username),
+                row.stage_label,
+                f"{row.done} of {len(lesson_sources)}",
+                s.get_judgement_display() if handed_in and s.judgement else "",
+                _cell(names.get(s.preferred_interpretation_id, "")) if handed_in else "",
+                len(s.cited) if s else 0,
+                "" if not s or s.mark is None else s.mark,
+                "" if not s or s.mark_out_of is None else s.mark_out_of,
+                _when(s.submitted_at) if s else "",
+                _when(s.returned_at) if s else "",
+                *["" if r is None else r for r in row.ratings],
+            ]
+        )
+    return response
+
+
+@login_required
+@require_GET
+def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_teacher(request, pk)
+    lesson_sources = {
+        ls.pk: ls
+        for ls in assignment.lesson.lesson_sources.select_related("source").order_by("order")
+    }
+    prompts = list(assignment.lesson.framework.prompts.all())
+    annotations = (
+        SourceAnnotation.objects.filter(assignment=assignment)
+        # Each row brings its own source, so no edit of the lesson can orphan one.
+        .select_related("student", "lesson_source__source")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+    response, writer = _csv_response(assignment, "annotations")
+    writer.writerow(
+        [
+            "Student",
+            "Username",
+            "Source",
+            "Title",
+            "Status",
+            "Rating",
+            "Why",
+            *[p.label for p in prompts],
+            "Highlights",
+            "Links",
+            "Teacher's comment",
+            "Earlier answers",
+        ]
+    )
+    rows = sorted(
+        annotations,
+        key=lambda a: (
+            a.student.last_name,
+            a.student.first_name,
+            a.student.username,
+            a.lesson_source.order,
+        ),
+    )
+    for a in rows:
+        ls = a.lesson_source
+        earlier = " | ".join(f"{label}: {text}" for label, text in a.earlier_answers(prompts))
+        highlights = " | ".join(
+            f"[{h.get('tag', '')}] “{h.get('quote', '')}”"
+            + (f" — {h['note']}" if h.get("note") else "")
+            for h in a.highlights
+        )
+        links = " | ".join(
+            f"{link.get('relation', '')} Source {lesson_sources[link['source']].label}"
+            + (f": {link['note']}" if link.get("note") else "")
+            for link in a.links
+            if link.get("source") in lesson_sources
+        )
+        writer.writerow(
+            [
+                _cell(a.student.get_full_name() or a.student.username),
+                _cell(a.student.username),
+                ls.label,
+                _cell(ls.source.title),
+                a.get_status_display(),
+                a.get_rating_display() if a.rating else "",
+                _cell(a.rating_reason),
+                *[_cell(a.responses.get(p.key, "")) for p in prompts],
+                _cell(highlights),
+                _cell(links),
+                _cell(a.teacher_comment),
+                _cell(earlier),
+            ]
+        )
+    return response

@@ -3,6 +3,10 @@
 Five students at different stages, with analyses written as a 15-year-old might write
 them: some careful, some thin, disagreeing most about the cartoon (D) and the CIA
 briefing (E). student6 has not started. Loaded once; a second run changes nothing.
+
+Everything is written through the services a student's and a teacher's pages call, so
+demo rows keep every rule those keep (versions, who gave feedback and when, the version
+kept on return) and look exactly like work done in the app.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from lessons.models import Assignment, CommentBankEntry, SourceAnnotation, Submission
-from lessons.services.marking import keep_version
+from lessons.models import Assignment, SourceAnnotation, Submission, SubmissionVersion
+from lessons.services import marking, work
 from sources.text import anchor_text, find_quote
+
+# When the handed-in work was submitted and the marked answer returned, before loading.
+SUBMITTED_AGO = timedelta(hours=20)
+RETURNED_AGO = timedelta(hours=2)
 
 # What each source is, in the students' words: one line per GCSE prompt.
 ANALYSES = {
@@ -205,89 +213,124 @@ BANK = (
 def load_demo_work(classroom, teacher) -> bool:
     """Create the demo work once. False if the class already has any work."""
     for text in BANK:
-        CommentBankEntry.objects.get_or_create(teacher=teacher, text=text)
-    assignment = Assignment.objects.select_related("lesson").get(
+        marking.bank_comment(teacher=teacher, text=text)
+    assignment = Assignment.objects.select_related("lesson__framework").get(
         classroom=classroom, lesson__slug="khrushchev-and-peaceful-coexistence"
     )
     if SourceAnnotation.objects.filter(assignment__classroom=classroom).exists():
         return False
-    lesson_sources = {ls.label: ls for ls in assignment.lesson.lesson_sources.all()}
-    interpretations = {i.historian.name: i for i in assignment.lesson.interpretations.all()}
+    lesson = assignment.lesson
+    lesson_sources = {ls.label: ls for ls in lesson.lesson_sources.select_related("source")}
+    prompt_keys = [prompt.key for prompt in lesson.framework.prompts.all()]
+    interpretations = {i.historian.name: i.pk for i in lesson.interpretations.all()}
     students = {s.username: s for s in classroom.students.filter(username__in=STUDENTS)}
-    now = timezone.now()
     for username, plan in STUDENTS.items():
         student = students.get(username)
         if student is None:
             continue
-        annotations = {}
-        for label, rating in zip("ABCDEFG", plan["ratings"], strict=True):
-            done = label in plan["done"]
-            if not done and label not in plan.get("in_progress", ""):
-                continue
-            responses = dict(ANALYSES[label])
-            if not done:  # half-way through: the later prompts are still empty
-                responses = {k: v for k, v in responses.items() if k in ("nature", "origin")}
-            annotations[label] = SourceAnnotation.objects.create(
-                assignment=assignment,
-                student=student,
-                lesson_source=lesson_sources[label],
-                responses=responses,
-                rating=rating,
-                rating_reason=plan["reasons"] if rating else "",
-                status=SourceAnnotation.Status.DONE
-                if done
-                else SourceAnnotation.Status.IN_PROGRESS,
-                highlights=_highlights(lesson_sources[label], plan["highlights"].get(label, [])),
-                links=[
-                    {"source": lesson_sources[other].pk, "relation": relation, "note": note}
-                    for other, relation, note in plan["links"].get(label, [])
-                ],
-            )
-        answer = plan["answer"]
-        if answer is None:
-            continue
-        interpretation = interpretations.get(answer.get("interpretation", ""))
-        submission = Submission.objects.create(
-            assignment=assignment,
-            student=student,
-            judgement=answer["judgement"],
-            answer=answer["text"],
-            cited={str(lesson_sources[k].pk): v for k, v in answer["cited"].items()},
-            preferred_interpretation=interpretation,
-            interpretation_reason=answer.get("reason", ""),
-            status=answer["status"],
-            submitted_at=None
-            if answer["status"] == Submission.Status.DRAFT
-            else now - timedelta(hours=20),
-        )
-        if answer["status"] == Submission.Status.RETURNED:
-            submission.feedback = answer["feedback"]
-            submission.mark, submission.mark_out_of = answer["mark"], 10
-            submission.returned_at, submission.returned_by = now - timedelta(hours=2), teacher
-            submission.save()
-            for label, comment in answer["comments"].items():
-                annotations[label].teacher_comment = comment
-                annotations[label].save(update_fields=["teacher_comment"])
-            keep_version(submission)
+        _analyse(assignment, student, plan, lesson_sources, prompt_keys)
+        if plan["answer"] is not None:
+            _answer(assignment, student, teacher, plan["answer"], lesson_sources, interpretations)
     return True
 
 
-def _highlights(lesson_source, wanted) -> list[dict]:
+def _analyse(assignment, student, plan, lesson_sources, prompt_keys) -> None:
+    """The student's analyses, then their highlights and links, as the source page saves them."""
+    key = {"assignment": assignment, "student": student}
+    for label, rating in zip("ABCDEFG", plan["ratings"], strict=True):
+        done = label in plan["done"]
+        if not done and label not in plan.get("in_progress", ""):
+            continue
+        lesson_source = lesson_sources[label]
+        responses = dict(ANALYSES[label])
+        if not done:  # half-way through: the later prompts are still empty
+            responses = {k: v for k, v in responses.items() if k in ("nature", "origin")}
+        work.save_analysis(
+            **key,
+            lesson_source_id=lesson_source.pk,
+            version=0,
+            responses=responses,
+            prompt_keys=prompt_keys,
+            rating=rating,
+            rating_reason=plan["reasons"] if rating else "",
+            done=done,
+        )
+        for start, end, quote, note, tag in _highlights(
+            lesson_source, plan["highlights"].get(label, [])
+        ):
+            work.add_highlight(
+                **key,
+                lesson_source_id=lesson_source.pk,
+                start=start,
+                end=end,
+                quote=quote,
+                note=note,
+                tag=tag,
+            )
+        for other, relation, note in plan["links"].get(label, []):
+            work.set_link(
+                **key,
+                lesson_source_id=lesson_source.pk,
+                other_id=lesson_sources[other].pk,
+                relation=relation,
+                note=note,
+            )
+
+
+def _answer(assignment, student, teacher, answer, lesson_sources, interpretations) -> None:
+    """The student's answer saved and handed in, then marked by the teacher, as planned."""
+    key = {"assignment": assignment, "student": student}
+    saved = work.save_answer(
+        **key,
+        version=0,
+        judgement=answer["judgement"],
+        answer=answer["text"],
+        cited={str(lesson_sources[k].pk): v for k, v in answer["cited"].items()},
+        preferred_interpretation_id=interpretations.get(answer.get("interpretation", "")),
+        interpretation_reason=answer.get("reason", ""),
+    )
+    if answer["status"] == Submission.Status.DRAFT:
+        return
+    submission = work.submit(**key, version=saved.version)
+    if answer["status"] == Submission.Status.RETURNED:
+        annotations = dict(
+            SourceAnnotation.objects.filter(**key).values_list("lesson_source__label", "pk")
+        )
+        marking.save_feedback(
+            submission=submission,
+            teacher=teacher,
+            version=submission.version,
+            feedback=answer["feedback"],
+            mark=answer["mark"],
+            mark_out_of=10,
+            source_comments={annotations[k]: c for k, c in answer["comments"].items()},
+            action="return",
+        )
+    _backdate(submission)
+
+
+def _backdate(submission: Submission) -> None:
+    """Move the workflow's "now" back, so the dashboard shows work handed in yesterday
+    and marked this morning rather than everything a second before the teacher looks.
+    Only timestamps change; every other field is as the workflow wrote it."""
+    now = timezone.now()
+    submitted_at, returned_at = now - SUBMITTED_AGO, now - RETURNED_AGO
+    this = Submission.objects.filter(pk=submission.pk)
+    this.update(submitted_at=submitted_at)
+    this.filter(returned_at__isnull=False).update(feedback_at=returned_at, returned_at=returned_at)
+    SubmissionVersion.objects.filter(submission=submission).update(
+        submitted_at=submitted_at, returned_at=returned_at
+    )
+
+
+def _highlights(lesson_source, wanted) -> list[tuple[int, int, str, str, str]]:
+    """Start, end, the source's own words, note and tag, as the highlight form anchors them."""
     text = anchor_text(lesson_source.source.text)
     highlights = []
-    for number, (quote, tag, note) in enumerate(wanted, start=1):
+    for quote, tag, note in wanted:
         span = find_quote(text, quote)
         if span is None:
             raise ValueError(f"Demo highlight {quote!r} is not in source {lesson_source.label}")
         start, end = span
-        highlights.append(
-            {
-                "id": f"demo{lesson_source.label}{number}",
-                "quote": text[start:end],
-                "start": start,
-                "end": end,
-                "note": note,
-                "tag": tag,
-            }
-        )
-    return sorted(highlights, key=lambda h: h["start"])
+        highlights.append((start, end, text[start:end], note, tag))
+    return highlights

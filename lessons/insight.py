@@ -7,6 +7,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from lessons.models import Extent, Rating, SourceAnnotation, Submission
 from sources.text import anchor_text, find_quote
 
@@ -29,16 +31,23 @@ def bars(counts: Counter, labels: dict[int, str]) -> list[Bar]:
     ]
 
 
-def stage(answer_status: str | None, started: bool) -> str:
-    """Where a student is, for the filter: not_started, working, to_mark or returned.
+class Stage(models.TextChoices):
+    """Where a student is with an assignment, as the teacher's pages name it."""
 
-    `started`: they have touched at least one source; any answer counts as started too.
-    """
+    NOT_STARTED = "not_started", "Not started"
+    WORKING = "working", "Working"
+    TO_MARK = "to_mark", "To mark"
+    RETURNED = "returned", "Returned"
+
+
+def stage(answer_status: str | None, started: bool) -> Stage:
+    """Where a student is. `started`: they have touched at least one source; any answer
+    counts as started too."""
     if answer_status == Submission.Status.SUBMITTED:
-        return "to_mark"
+        return Stage.TO_MARK
     if answer_status == Submission.Status.RETURNED:
-        return "returned"
-    return "working" if started or answer_status else "not_started"
+        return Stage.RETURNED
+    return Stage.WORKING if started or answer_status else Stage.NOT_STARTED
 
 
 @dataclass
@@ -58,17 +67,12 @@ class StudentRow:
         return any(self.statuses) or self.submission is not None
 
     @property
-    def stage(self) -> str:
+    def stage(self) -> Stage:
         return stage(self.submission.status if self.submission else None, self.started)
 
     @property
     def stage_label(self) -> str:
-        return {
-            "to_mark": "Submitted, to mark",
-            "returned": "Returned",
-            "working": "Working",
-            "not_started": "Not started",
-        }[self.stage]
+        return self.stage.label
 
 
 @dataclass

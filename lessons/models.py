@@ -712,6 +712,14 @@ class CitationRole(models.TextChoices):
     CHALLENGES = "challenges", "Challenges my answer"
 
 
+# Limits on what SourceAnnotation's JSON fields hold, which have no max_length to carry
+# them; forms, services and pages read them from here.
+RESPONSE_MAX_LENGTH = 5000  # one prompt's response in `responses`
+QUOTE_MAX_LENGTH = 2000  # a highlight's quote
+NOTE_MAX_LENGTH = 1000  # a highlight's or a link's note
+HIGHLIGHTS_MAX = 100  # highlights on one source
+
+
 class SourceAnnotation(models.Model):
     """One student's analysis of one source in one assignment, saved as one document.
 
@@ -810,9 +818,9 @@ class Extent(models.IntegerChoices):
 
 
 class SubmissionQuerySet(models.QuerySet):
-    def editable(self) -> SubmissionQuerySet:
+    def unlocked(self) -> SubmissionQuerySet:
         """Drafts, and returned answers the teacher asked to have revised: the rule of
-        `Submission.is_editable`, in SQL."""
+        `Submission.lock_reason`, in SQL, for a guarded UPDATE."""
         return self.filter(Q(status="draft") | Q(status="returned", revision_allowed=True))
 
 
@@ -898,17 +906,24 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.student}'s answer for {self.assignment}"
 
-    @property
-    def editable(self) -> bool:
-        return self.is_editable(self.status, self.revision_allowed)
-
     @classmethod
-    def is_editable(cls, status: str | None, revision_allowed: bool | None) -> bool:
-        """May the student change their work? Yes before any answer exists, for a draft,
-        and for an answer returned with a revision asked for."""
-        return status in (None, cls.Status.DRAFT) or (
-            status == cls.Status.RETURNED and bool(revision_allowed)
-        )
+    def lock_reason(cls, status: str | None, revision_allowed: bool | None) -> str:
+        """Why the student may not change their work, or "" when they may: before any
+        answer exists, for a draft, and for an answer returned with a revision asked for.
+
+        The one editing rule: pages read it to show work read-only, saves to refuse.
+        Takes the status rather than a row so a page can ask from its own query.
+        """
+        if status in (None, cls.Status.DRAFT):
+            return ""
+        if status == cls.Status.RETURNED and revision_allowed:
+            return ""
+        if status == cls.Status.SUBMITTED:
+            return (
+                "You have submitted this work, so it cannot be changed until your teacher "
+                "returns it."
+            )
+        return "Your teacher has returned this work without asking for a revision."
 
 
 class FailedJoin(models.Model):

@@ -7,14 +7,11 @@ the student in it; `other_classroom` is the other teacher's, with the other stud
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 
 from tests.factories import make_student, make_teacher
@@ -39,40 +36,26 @@ def pytest_report_header(config) -> str:
     return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']})"
 
 
-@pytest.fixture(autouse=True)
-def _data_from_migrations(request):
-    """What data migrations create on every real instance: the shipped frameworks and
-    the Teachers group's permissions.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the transactional tests (the browser tests) after all the others, as Django does.
 
-    Transactional tests (the browser tests) end with a flush that wipes them, and
-    pytest-django may run database tests after those; so put them back when missing.
+    Each ends by emptying the database, taking what the migrations made with it (the
+    shipped frameworks, the Teachers group), which every other test relies on finding.
+    pytest-django sorts them last, but pytest then regroups the tests pytest-playwright
+    parametrizes by browser (any test with a `page` argument), which can bring other
+    tests after them; so sort again, last. tests/browser/conftest.py has each
+    transactional test put back what the migrations made.
     """
-    names = set(request.fixturenames)
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None and not names & {"db", "transactional_db", "live_server"}:
-        return
-    transactional = "transactional_db" in names or "live_server" in names
-    if marker is not None and marker.kwargs.get("transaction"):
-        transactional = True
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    restore_data_from_migrations()
 
+    def transactional(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            return True
+        names = getattr(item, "fixturenames", ())
+        return "transactional_db" in names or "live_server" in names
 
-def restore_data_from_migrations() -> None:
-    """Put back the shipped frameworks and the Teachers group's permissions if a flush
-    took them (also for fixtures that build data once for a whole module)."""
-    from django.contrib.auth.models import Group
-
-    from coexist.teacher_permissions import TEACHERS_GROUP, ensure_teachers_group
-    from lessons.models import Framework
-
-    if not Framework.objects.exists():
-        frameworks = importlib.import_module("lessons.migrations.0002_frameworks")
-        frameworks.load_frameworks(django_apps, SimpleNamespace(connection=connection))
-    if not Group.objects.filter(
-        name=TEACHERS_GROUP, permissions__codename="view_classroom"
-    ).exists():
-        ensure_teachers_group()
+    items.sort(key=transactional)
 
 
 @pytest.fixture(autouse=True)

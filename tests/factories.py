@@ -29,3 +29,8 @@ def make_teacher(username: str | None = None, **fields) -> User:
 
 def make_student(username: str | None = None, **fields) -> User:
     return make_user(username or f"student{next(_numbers)}", **fields)
+
+
+def make_pupils(n: int) -> list[User]:
+    """`n` students, pupil00, pupil01…, whose surnames ("Pupil 00"…) list them in that order."""
+    return [make_student(f"pupil{i:02d}", last_name=f"Pupil {i:02d}") for i in range(n)]

@@ -8,7 +8,8 @@ import io
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lessons.forms.fields import NAME_MAX, NAME_PATTERN
+from coexist.models import User
+from lessons.forms.fields import NAME_PATTERN, max_length_of
 from lessons.services.classes import RosterName
 
 ROSTER_MAX_NAMES = 200
@@ -123,6 +124,15 @@ def _name_columns(header: list[str]) -> tuple[int | None, int | None, int | None
     return (None, None, full) if full is not None else None
 
 
+def _limit_broken(first: str, last: str) -> int | None:
+    """The limit of the user's name field that this name is longer than, if any."""
+    for value, field in ((first, "first_name"), (last, "last_name")):
+        limit = max_length_of(User, field)
+        if len(value) > limit:
+            return limit
+    return None
+
+
 def _check_rows(rows: list[tuple[int, str, str]]) -> list[RosterName]:
     if not rows:
         raise ValidationError("No names found. Put one student on each line.")
@@ -136,8 +146,8 @@ def _check_rows(rows: list[tuple[int, str, str]]) -> list[RosterName]:
         shown = f"{first} {last}".strip()
         if not first:
             problems.append(f"Line {number}: no first name.")
-        elif len(first) > NAME_MAX or len(last) > NAME_MAX:
-            problems.append(f"Line {number}: the name is longer than {NAME_MAX} characters.")
+        elif limit := _limit_broken(first, last):
+            problems.append(f"Line {number}: the name is longer than {limit} characters.")
         elif not NAME_PATTERN.match(first) or (last and not NAME_PATTERN.match(last)):
             problems.append(f"Line {number}: “{shown}” has characters a name cannot contain.")
         else:

@@ -7,8 +7,8 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
-NAME_MAX = 150
 # Letters from any script, spaces, hyphens, apostrophes and full stops: “Zoë O’Neill-Ng”.
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*\.?$")
 
@@ -20,6 +20,12 @@ def clean_name(value: str) -> str:
             "Use letters only, with spaces, hyphens or apostrophes if you need them."
         )
     return value
+
+
+def max_length_of(model: type[models.Model], field: str) -> int:
+    """A text's limit, read from its model field: the one place it is stated. The form,
+    the box's maxlength, the message and the page's counter all follow it from there."""
+    return model._meta.get_field(field).max_length
 
 
 class LimitedText(forms.CharField):

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
 from coexist.models import User
-from lessons.forms.fields import NAME_MAX, clean_name
+from lessons.forms.fields import clean_name, max_length_of
 from lessons.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
 
 CODE_HELP = "8 letters and numbers, like ABCD-2345. Spaces and dashes do not matter."
@@ -42,10 +42,10 @@ class JoinCodeForm(forms.Form):
 class StudentSignupForm(UserCreationForm):
     """A student's own account: a name, a username and a password. No e-mail, no birth date."""
 
-    first_name = forms.CharField(label="First name", max_length=NAME_MAX)
+    first_name = forms.CharField(label="First name", max_length=max_length_of(User, "first_name"))
     last_name = forms.CharField(
         label="Last name",
-        max_length=NAME_MAX,
+        max_length=max_length_of(User, "last_name"),
         required=False,
         help_text="So your teacher knows who you are.",
     )

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from lessons.forms.fields import LimitedText, limited_text
-from lessons.models import (
-    CommentBankEntry,
-)
-
-FEEDBACK_MAX = 10000
-COMMENT_MAX = 3000
+from lessons.forms.fields import LimitedText, limited_text, max_length_of
+from lessons.models import CommentBankEntry, SourceAnnotation, Submission
 
 
 class FeedbackForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    feedback = limited_text("Overall comment", FEEDBACK_MAX, rows=6)
+    feedback = limited_text("Overall comment", max_length_of(Submission, "feedback"), rows=6)
     mark = forms.IntegerField(
         label="Mark",
         required=False,
@@ -43,7 +38,9 @@ class FeedbackForm(forms.Form):
         self.annotations = list(annotations)
         for annotation in self.annotations:
             self.fields[f"comment_{annotation.pk}"] = limited_text(
-                f"Comment on source {annotation.lesson_source.label}", COMMENT_MAX, rows=2
+                f"Comment on source {annotation.lesson_source.label}",
+                max_length_of(SourceAnnotation, "teacher_comment"),
+                rows=2,
             )
 
     def clean(self):
@@ -65,6 +62,6 @@ class FeedbackForm(forms.Form):
 class BankCommentForm(forms.Form):
     text = LimitedText(
         label="New comment for your bank",
-        limit=CommentBankEntry._meta.get_field("text").max_length,
+        limit=max_length_of(CommentBankEntry, "text"),
         error_messages={"required": "Type the comment to keep."},
     )

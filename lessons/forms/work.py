@@ -1,28 +1,26 @@
-"""Forms for students' work. Each states its limits so a message can name them."""
+"""Forms for students' work. Each limit is read from the model, so a message, a box's
+maxlength and the page's counter name the same number."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lessons.forms.fields import LimitedText, limited_text
+from lessons.forms.fields import LimitedText, limited_text, max_length_of
 from lessons.models import (
+    NOTE_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    RESPONSE_MAX_LENGTH,
     CitationRole,
     Extent,
     HighlightTag,
     Rating,
     Relation,
     SourceAnnotation,
+    Submission,
 )
 from sources.citations import plain
 from sources.text import find_quote
-
-RESPONSE_MAX = 5000
-REASON_MAX = 3000
-ANSWER_MAX = 20000
-NOTE_MAX = 1000
-QUOTE_MAX = 2000
-HIGHLIGHTS_MAX = 100
 
 
 class AnalysisForm(forms.Form):
@@ -43,7 +41,7 @@ class AnalysisForm(forms.Form):
             "invalid_choice": "Choose a rating from 1 (very unreliable) to 5 (very reliable)."
         },
     )
-    rating_reason = limited_text("Why?", REASON_MAX, rows=4)
+    rating_reason = limited_text("Why?", max_length_of(SourceAnnotation, "rating_reason"), rows=4)
     done = forms.BooleanField(label="I have finished analysing this source", required=False)
 
     def __init__(self, *args, prompts=(), **kwargs):
@@ -51,7 +49,7 @@ class AnalysisForm(forms.Form):
         self.prompts = list(prompts)
         self.done_refused = ""
         for prompt in self.prompts:
-            self.fields[f"response_{prompt.key}"] = limited_text(prompt.label, RESPONSE_MAX)
+            self.fields[f"response_{prompt.key}"] = limited_text(prompt.label, RESPONSE_MAX_LENGTH)
 
     def prompt_fields(self) -> list:
         """(prompt, bound field) pairs, in the framework's order, for the template."""
@@ -110,7 +108,7 @@ class HighlightForm(forms.Form):
 
     quote = LimitedText(
         label="Words to highlight",
-        limit=QUOTE_MAX,
+        limit=QUOTE_MAX_LENGTH,
         help_text="Select words in the source, or type or paste them here exactly.",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
@@ -121,7 +119,7 @@ class HighlightForm(forms.Form):
     tag = forms.ChoiceField(
         label="Tag", choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
     )
-    note = limited_text("Your note", NOTE_MAX, rows=2)
+    note = limited_text("Your note", NOTE_MAX_LENGTH, rows=2)
 
     def __init__(self, *args, text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +149,7 @@ class HighlightForm(forms.Form):
 class LinkForm(forms.Form):
     other = forms.TypedChoiceField(label="Source", coerce=int)
     relation = forms.ChoiceField(label="This source…", choices=Relation.choices)
-    note = limited_text("How?", NOTE_MAX, rows=2)
+    note = limited_text("How?", NOTE_MAX_LENGTH, rows=2)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +174,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "Choose a step on the scale, from “Not at all” to “Completely”."
         },
     )
-    answer = limited_text("Your answer", ANSWER_MAX, rows=16)
+    answer = limited_text("Your answer", max_length_of(Submission, "answer"), rows=16)
     preferred_interpretation = forms.TypedChoiceField(
         label="The historian you find most convincing",
         coerce=int,
@@ -187,7 +185,9 @@ class AnswerForm(forms.Form):
             "invalid_choice": "Choose one of the interpretations listed for this lesson."
         },
     )
-    interpretation_reason = limited_text("Why?", REASON_MAX, rows=4)
+    interpretation_reason = limited_text(
+        "Why?", max_length_of(Submission, "interpretation_reason"), rows=4
+    )
 
     def __init__(self, *args, lesson_sources=(), interpretations=(), **kwargs):
         super().__init__(*args, **kwargs)

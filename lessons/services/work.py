@@ -16,13 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Func, JSONField, Value
 from django.utils import timezone
 
-from lessons.models import Assignment, SourceAnnotation, Submission
+from lessons.models import HIGHLIGHTS_MAX, Assignment, SourceAnnotation, Submission
 
-HIGHLIGHTS_MAX = 100
-LOCKED_SUBMITTED = (
-    "You have submitted this work, so it cannot be changed until your teacher returns it."
+RETIRED = (
+    "Your teacher has taken this source out of the lesson. Your work on it is kept and "
+    "your teacher can still read it, but it can no longer be changed."
 )
-LOCKED_RETURNED = "Your teacher has returned this work without asking for a revision."
 
 
 class Conflict(Exception):
@@ -33,8 +32,12 @@ class Conflict(Exception):
         self.current = current
 
 
-class Closed(Exception):
-    """The assignment does not accept work now, or this work is submitted."""
+class WorkLocked(Exception):
+    """The student may not change this work now (see `lock_reason`)."""
+
+
+class TooManyHighlights(Exception):
+    """A source has as many highlights as it may have."""
 
 
 @dataclass(frozen=True)
@@ -43,32 +46,37 @@ class Saved:
     saved_at: datetime
 
 
-def check_open(assignment: Assignment) -> None:
+def lock_reason(
+    assignment: Assignment,
+    *,
+    status: str | None,
+    revision_allowed: bool | None,
+    retired: bool = False,
+) -> str:
+    """Why the student may not change this work now, or "" when they may: the lesson is
+    not open or has closed, the source was retired, or the answer is handed in
+    (`Submission.lock_reason`). Every save asks this first."""
     state = assignment.state()
     if state == Assignment.State.NOT_OPEN:
-        raise Closed(
+        return (
             f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %-d %B at %H:%M}. "
             "Nothing was saved yet; your text is still on this page."
         )
     if state == Assignment.State.CLOSED:
-        raise Closed(
+        return (
             "This lesson closed at its due date and your teacher is not accepting late work. "
             "Nothing was saved; copy your text if you want to keep it, and talk to your teacher."
         )
+    if retired:
+        return RETIRED
+    return Submission.lock_reason(status, revision_allowed)
 
 
-def locked_message(status: str | None, revision_allowed: bool | None) -> str:
-    """Why the student's work is read-only now, or "" when they may change it."""
-    if Submission.is_editable(status, revision_allowed):
-        return ""
-    return LOCKED_SUBMITTED if status == Submission.Status.SUBMITTED else LOCKED_RETURNED
-
-
-def check_editable(submission: Submission | None) -> None:
+def _raise_if_locked(submission: Submission | None) -> None:
     if submission is not None and (
-        message := locked_message(submission.status, submission.revision_allowed)
+        reason := Submission.lock_reason(submission.status, submission.revision_allowed)
     ):
-        raise Closed(message)
+        raise WorkLocked(reason)
 
 
 class MergedResponses(Func):
@@ -175,7 +183,7 @@ def add_highlight(*, assignment, student, lesson_source_id, start, end, quote, n
 
     def change(annotation: SourceAnnotation) -> None:
         if len(annotation.highlights) >= HIGHLIGHTS_MAX:
-            raise Closed(
+            raise TooManyHighlights(
                 f"A source can have at most {HIGHLIGHTS_MAX} highlights. Remove one first."
             )
         annotation.highlights = sorted(
@@ -242,13 +250,13 @@ def save_answer(*, assignment, student, version: int, **fields) -> Saved:
             raise Conflict(Submission.objects.get(**key)) from None
         return Saved(1, now)
     updated = (
-        Submission.objects.editable()
+        Submission.objects.unlocked()
         .filter(**key, version=version)
         .update(**fields, version=F("version") + 1, updated_at=now)
     )
     if not updated:
         current = Submission.objects.filter(**key).first()
-        check_editable(current)
+        _raise_if_locked(current)
         raise Conflict(current)
     return Saved(version + 1, now)
 
@@ -258,7 +266,7 @@ def submit(*, assignment, student, version: int) -> Submission:
     now = timezone.now()
     key = {"assignment": assignment, "student": student}
     updated = (
-        Submission.objects.editable()
+        Submission.objects.unlocked()
         .filter(**key, version=version)
         .update(
             status=Submission.Status.SUBMITTED,
@@ -270,6 +278,6 @@ def submit(*, assignment, student, version: int) -> Submission:
     )
     current = Submission.objects.get(**key)
     if not updated and current.status != Submission.Status.SUBMITTED:
-        check_editable(current)
+        _raise_if_locked(current)
         raise Conflict(current)
     return current

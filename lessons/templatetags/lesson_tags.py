@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -45,6 +45,14 @@ def mark_glossary(html: SafeString, terms) -> SafeString:
         if part and not part.startswith("<"):
             parts[index] = pattern.sub(mark, part)
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def maxlength(field) -> str:
+    """`maxlength="…"` for a text box a template builds by hand, taken from its form
+    field's widget, which has it from the model: no template states a limit itself."""
+    limit = field.field.widget.attrs.get("maxlength") if hasattr(field, "field") else None
+    return format_html('maxlength="{}"', limit) if limit else ""
 
 
 @register.filter

@@ -43,7 +43,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "lessons/class_detail.html",
+        "lessons/classes/class_detail.html",
         {
             "classroom": classroom,
             "join_url": request.build_absolute_uri(
@@ -99,7 +99,7 @@ def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "lessons/class_roster.html",
+        "lessons/classes/class_roster.html",
         {"classroom": classroom, "form": form},
         status=400 if form.is_bound else 200,
     )
@@ -120,7 +120,7 @@ def reset_student_password(request: HttpRequest, pk: int, student_pk: int) -> Ht
 def _slips(request, classroom, slips, *, heading: str) -> HttpResponse:
     return render(
         request,
-        "lessons/slips.html",
+        "lessons/classes/slips.html",
         {
             "classroom": classroom,
             "slips": slips,

@@ -48,4 +48,4 @@ def _get_lesson_for_user(request: HttpRequest, slug: str) -> Lesson:
 @require_GET
 def lesson_preview(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = _get_lesson_for_user(request, slug)
-    return render(request, "lessons/preview.html", {"lesson": lesson})
+    return render(request, "lessons/curriculum/preview.html", {"lesson": lesson})

@@ -36,7 +36,7 @@ def _throttled(request: HttpRequest) -> HttpResponse | None:
     minutes = int(services.JOIN_ATTEMPT_WINDOW.total_seconds() // 60)
     response = render(
         request,
-        "lessons/join.html",
+        "lessons/joining/join.html",
         {
             "form": JoinCodeForm(),
             "throttled": f"Too many wrong class codes have been tried from here. Wait {minutes} "
@@ -71,7 +71,7 @@ def _find_class(request: HttpRequest, form: JoinCodeForm) -> tuple[Classroom | N
 def _teacher_cannot_join(request: HttpRequest, form: JoinCodeForm | None = None) -> HttpResponse:
     return render(
         request,
-        "lessons/join.html",
+        "lessons/joining/join.html",
         {
             "form": form or JoinCodeForm(),
             "teacher_notice": True,
@@ -94,13 +94,13 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and not access.can_join_classes(request.user):
         return _teacher_cannot_join(request)
     if request.method == "GET":
-        return render(request, "lessons/join.html", {"form": JoinCodeForm()})
+        return render(request, "lessons/joining/join.html", {"form": JoinCodeForm()})
     if throttled := _throttled(request):
         return throttled
     form = JoinCodeForm(request.POST)
     classroom, status = _find_class(request, form)
     if classroom is None:
-        return render(request, "lessons/join.html", {"form": form}, status=status)
+        return render(request, "lessons/joining/join.html", {"form": form}, status=status)
     if request.user.is_authenticated:
         return _joined(request, classroom)
     return redirect("lessons:join_class", code=classroom.join_code)
@@ -116,14 +116,14 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
     code_form = JoinCodeForm({"code": code})
     classroom, status = _find_class(request, code_form)
     if classroom is None:
-        return render(request, "lessons/join.html", {"form": code_form}, status=status)
+        return render(request, "lessons/joining/join.html", {"form": code_form}, status=status)
     if request.user.is_authenticated:
         if request.method == "POST":
             return _joined(request, classroom)
         if classroom.enrolments.filter(student=request.user).exists():
             messages.info(request, f"You are already in {classroom.name}.")
             return redirect("home")
-        return render(request, "lessons/join_confirm.html", {"classroom": classroom})
+        return render(request, "lessons/joining/join_confirm.html", {"classroom": classroom})
     form = StudentSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,7 +146,7 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("home")
     return render(
         request,
-        "lessons/join_signup.html",
+        "lessons/joining/join_signup.html",
         {"classroom": classroom, "form": form},
         status=400 if form.is_bound else 200,
     )

@@ -28,13 +28,8 @@ from lessons.services import marking
 from lessons.services.work import Conflict
 from sources.models import Interpretation
 
-STAGES = {
-    "all": "Everyone",
-    "not_started": "Not started",
-    "working": "Working",
-    "to_mark": "To mark",
-    "returned": "Returned",
-}
+# The dashboard's filter: everyone, or the students at one stage.
+STAGES = {"all": "Everyone", **dict(insight.Stage.choices)}
 GONE_FROM_BANK = "That comment is no longer in your bank."
 
 
@@ -90,7 +85,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     handed_in = [s for s in submissions if s.status != Submission.Status.DRAFT]
     return render(
         request,
-        "lessons/teacher/dashboard.html",
+        "lessons/marking/dashboard.html",
         {
             "assignment": assignment,
             "lesson": assignment.lesson,
@@ -252,7 +247,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         form = FeedbackForm(
             initial=_feedback_initial(submission, annotations), annotations=annotations
         )
-        return render(request, "lessons/teacher/review.html", {**context, "form": form})
+        return render(request, "lessons/marking/review.html", {**context, "form": form})
 
     data = request.POST
     if "pressed_enter" in data:
@@ -267,12 +262,12 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     unsaved = {**context, "form": form, "unsaved": True}
     if submission is None or submission.status == Submission.Status.DRAFT:
         messages.error(request, "This answer has not been submitted yet, so it cannot be marked.")
-        return render(request, "lessons/teacher/review.html", unsaved, status=409)
+        return render(request, "lessons/marking/review.html", unsaved, status=409)
     if assignment.classroom.archived:
         messages.error(request, ARCHIVED)
-        return render(request, "lessons/teacher/review.html", unsaved, status=409)
+        return render(request, "lessons/marking/review.html", unsaved, status=409)
     if not form.is_valid():
-        return render(request, "lessons/teacher/review.html", unsaved, status=400)
+        return render(request, "lessons/marking/review.html", unsaved, status=400)
     action = form.cleaned_data["action"]
     try:
         marking.save_feedback(
@@ -291,7 +286,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         form = rebind(FeedbackForm, request, current.version, annotations=annotations)
         return render(
             request,
-            "lessons/teacher/review.html",
+            "lessons/marking/review.html",
             {
                 **context,
                 "form": form,
@@ -344,7 +339,7 @@ def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpRe
     context["bank"] = list(access.comment_bank(request.user))
     return render(
         request,
-        "lessons/teacher/review.html",
+        "lessons/marking/review.html",
         {**context, "form": form, "bank_form": bank_form, "unsaved": True},
         status=status,
     )
@@ -356,7 +351,7 @@ def report(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """One student's whole work and its feedback, laid out for printing."""
     assignment = get_assignment_for_teacher(request, pk)
     context = _review_context(request, assignment, student_pk, "all")
-    return render(request, "lessons/teacher/report.html", context)
+    return render(request, "lessons/marking/report.html", context)
 
 
 @login_required
@@ -404,7 +399,7 @@ def _bank_json(request: HttpRequest, message: str, *, status: int = 200, entry=N
         "status": "saved" if status < 400 else "gone",
         "message": message,
         "bank_html": render_to_string(
-            "lessons/teacher/review.html#bank", {"bank": bank}, request=request
+            "lessons/marking/review.html#bank", {"bank": bank}, request=request
         ),
     }
     if entry is not None:

@@ -8,12 +8,10 @@ asking for JSON, and every JSON answer says what happened in words the page can 
 from __future__ import annotations
 
 import functools
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import CharField, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -55,18 +53,13 @@ def student_required(view):
     return wrapper
 
 
-def _get_assignment_for_student(
-    request: HttpRequest,
-    pk: int,
-    *,
-    label: str | None = None,
-    with_text: bool = False,
-    with_choices: bool = False,
-) -> Assignment:
-    """The assignment, if set for this student, with their answer's state; or 404.
+def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | None = None):
+    """The assignment, if set for this student, with the state of their answer; or 404.
 
-    With a label, `lesson_source_id` (None if the lesson has no such source) is
-    annotated in the same query, so a save needs no second lookup.
+    Annotated in the same query: `my_status`, `my_revision_allowed`, `my_cited` and
+    `my_interpretation` from their answer (None before they start one), and with a
+    label, that source's `lesson_source_id` and `lesson_source_retired`, so a save needs
+    no second lookup. No such source is a 404 too.
     """
     mine = Submission.objects.filter(assignment=OuterRef("pk"), student=request.user)
     assignments = (
@@ -76,6 +69,8 @@ def _get_assignment_for_student(
         .annotate(
             my_status=Subquery(mine.values("status")[:1]),
             my_revision_allowed=Subquery(mine.values("revision_allowed")[:1]),
+            my_cited=Subquery(mine.values("cited")[:1], output_field=JSONField()),
+            my_interpretation=Subquery(mine.values("preferred_interpretation")[:1]),
         )
     )
     if label is not None:
@@ -83,38 +78,6 @@ def _get_assignment_for_student(
         assignments = assignments.annotate(
             lesson_source_id=Subquery(in_lesson.values("pk")[:1]),
             lesson_source_retired=Subquery(in_lesson.values("retired")[:1]),
-        )
-        if with_text:
-            assignments = assignments.annotate(
-                source_text=Subquery(in_lesson.values("source__text")[:1])
-            )
-    if with_choices:
-        # "12:A,13:B" and "4,7": what an answer may cite, in this same query.
-        sources = (
-            LessonSource.objects.filter(lesson=OuterRef("lesson"))
-            .order_by()
-            .values("lesson")
-            .annotate(
-                joined=StringAgg(
-                    Concat(Cast("pk", CharField()), Value(":"), "label"), delimiter=Value(",")
-                )
-            )
-            .values("joined")
-        )
-        interpretations = (
-            Interpretation.lessons.through.objects.filter(lesson=OuterRef("lesson"))
-            .order_by()
-            .values("lesson")
-            .annotate(
-                joined=StringAgg(Cast("interpretation_id", CharField()), delimiter=Value(","))
-            )
-            .values("joined")
-        )
-        assignments = assignments.annotate(
-            source_choices=Subquery(sources),
-            interpretation_choices=Subquery(interpretations),
-            # The student's own choice stays a valid one even if the lesson dropped it.
-            my_interpretation=Subquery(mine.values("preferred_interpretation")[:1]),
         )
     assignment = assignments.first()
     if assignment is None:
@@ -125,8 +88,8 @@ def _get_assignment_for_student(
 
 
 def _locked(assignment: Assignment) -> bool:
-    """Submitted work, or work returned without a revision, is read-only."""
-    return not Submission.is_editable(assignment.my_status, assignment.my_revision_allowed)
+    """Submitted work, or work returned without a revision, is shown read-only."""
+    return bool(Submission.lock_reason(assignment.my_status, assignment.my_revision_allowed))
 
 
 def _refuse(request: HttpRequest, message: str, *, status: int = 403, url: str = ""):
@@ -136,29 +99,20 @@ def _refuse(request: HttpRequest, message: str, *, status: int = 403, url: str =
     return redirect(url or request.path)
 
 
-def _check_writable(
+def _refuse_if_locked(
     request: HttpRequest, assignment: Assignment, *, back: str = ""
 ) -> HttpResponse | None:
     """None if the student may change this work now; otherwise the refusal to send.
 
     `back` is the page to return to without JavaScript (a POST-only URL cannot be it).
     """
-    back = back or request.path
-    try:
-        work.check_open(assignment)
-    except work.Closed as closed:
-        return _refuse(request, str(closed), url=back)
-    if getattr(assignment, "lesson_source_retired", False):
-        return _refuse(request, RETIRED, url=back)
-    if message := work.locked_message(assignment.my_status, assignment.my_revision_allowed):
-        return _refuse(request, message, url=back)
-    return None
-
-
-RETIRED = (
-    "Your teacher has taken this source out of the lesson. Your work on it is kept and "
-    "your teacher can still read it, but it can no longer be changed."
-)
+    reason = work.lock_reason(
+        assignment,
+        status=assignment.my_status,
+        revision_allowed=assignment.my_revision_allowed,
+        retired=bool(getattr(assignment, "lesson_source_retired", False)),
+    )
+    return _refuse(request, reason, url=back or request.path) if reason else None
 
 
 def _source_url(assignment: Assignment, label: str) -> str:
@@ -280,7 +234,7 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         )
         return render(request, "lessons/student/source.html", {**context, "form": form})
 
-    if refused := _check_writable(request, assignment):
+    if refused := _refuse_if_locked(request, assignment):
         return refused
     prompts = list(assignment.lesson.framework.prompts.all())
     form = AnalysisForm(request.POST, prompts=prompts)
@@ -452,10 +406,15 @@ def _invalid_marks_form(request, assignment, label: str, **bound_form) -> HttpRe
 @student_required
 @require_POST
 def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
-    assignment = _get_assignment_for_student(request, pk, label=label, with_text=True)
-    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    if refused := _refuse_if_locked(request, assignment, back=_source_url(assignment, label)):
         return refused
-    form = HighlightForm(request.POST, text=anchor_text(assignment.source_text or ""))
+    text = (
+        Source.objects.filter(lesson_uses=assignment.lesson_source_id)
+        .values_list("text", flat=True)
+        .first()
+    )
+    form = HighlightForm(request.POST, text=anchor_text(text or ""))
     if not form.is_valid():
         return _invalid_marks_form(request, assignment, label, highlight_form=form)
     start, end, quote = form.anchor()
@@ -470,7 +429,7 @@ def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
             note=form.cleaned_data["note"],
             tag=form.cleaned_data["tag"],
         )
-    except work.Closed as full:
+    except work.TooManyHighlights as full:
         return _refuse(request, str(full), status=400, url=_source_url(assignment, label))
     return _marks_response(request, assignment, label, message=f"Highlighted “{quote[:60]}”.")
 
@@ -479,7 +438,7 @@ def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 @require_POST
 def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: str):
     assignment = _get_assignment_for_student(request, pk, label=label)
-    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
+    if refused := _refuse_if_locked(request, assignment, back=_source_url(assignment, label)):
         return refused
     removed = work.remove_highlight(
         assignment=assignment,
@@ -495,7 +454,7 @@ def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: st
 @require_POST
 def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk, label=label)
-    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
+    if refused := _refuse_if_locked(request, assignment, back=_source_url(assignment, label)):
         return refused
     others = LessonSource.objects.filter(lesson=assignment.lesson_id).exclude(
         pk=assignment.lesson_source_id
@@ -518,7 +477,7 @@ def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 @require_POST
 def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk, label=label)
-    if refused := _check_writable(request, assignment, back=_source_url(assignment, label)):
+    if refused := _refuse_if_locked(request, assignment, back=_source_url(assignment, label)):
         return refused
     work.remove_link(
         assignment=assignment,
@@ -532,25 +491,35 @@ def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> Htt
 # --- The answer ---------------------------------------------------------------------------
 
 
-def _answer_context(request, assignment: Assignment) -> dict:
-    lesson = assignment.lesson
-    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
-    cited = [int(key) for key in (submission.cited if submission else {}) if str(key).isdigit()]
+def _answer_choices(request, assignment: Assignment, *, cited, chosen) -> tuple[list, list]:
+    """What the answer may cite and choose: the sources the student sees (a retired one
+    only if they began or cited it) and the lesson's interpretations, with the student's
+    own choice kept even if the lesson no longer offers it."""
+    cited_ids = [int(key) for key in (cited or {}) if str(key).isdigit()]
     lesson_sources = list(
-        LessonSource.objects.for_student(assignment, request.user, also=cited)
+        LessonSource.objects.for_student(assignment, request.user, also=cited_ids)
         .select_related("source")
         .order_by("order", "pk")
     )
-    # The lesson's interpretations, and the student's own choice if the lesson dropped it.
-    chosen = Q(pk=submission.preferred_interpretation_id) if submission else Q(pk__in=[])
     interpretations = list(
-        Interpretation.objects.filter(Q(lessons=lesson) | chosen)
+        Interpretation.objects.filter(Q(lessons=assignment.lesson_id) | Q(pk=chosen))
         .distinct()
         .select_related("historian", "work")
     )
+    return lesson_sources, interpretations
+
+
+def _answer_context(request, assignment: Assignment, *, choices=None) -> dict:
+    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
+    lesson_sources, interpretations = choices or _answer_choices(
+        request,
+        assignment,
+        cited=submission.cited if submission else {},
+        chosen=submission.preferred_interpretation_id if submission else None,
+    )
     return {
         "assignment": assignment,
-        "lesson": lesson,
+        "lesson": assignment.lesson,
         "lesson_sources": lesson_sources,
         "interpretations": interpretations,
         "submission": submission,
@@ -586,31 +555,10 @@ def _answer_fields(submission: Submission) -> dict:
     }
 
 
-def _answer_choices(assignment: Assignment) -> tuple[list, list]:
-    """Stand-ins for the lesson's sources and interpretations, read from the assignment's
-    own query (see `with_choices`): enough to validate a save without fetching them."""
-    sources = [
-        SimpleNamespace(pk=int(pk), label=label)
-        for pk, _, label in (item.partition(":") for item in _split(assignment.source_choices))
-    ]
-    nobody = SimpleNamespace(name="")
-    offered = {int(pk) for pk in _split(assignment.interpretation_choices)}
-    if assignment.my_interpretation:
-        offered.add(assignment.my_interpretation)
-    interpretations = [
-        SimpleNamespace(pk=pk, historian=nobody, position="") for pk in sorted(offered)
-    ]
-    return sources, interpretations
-
-
-def _split(joined: str | None) -> list[str]:
-    return [item for item in (joined or "").split(",") if item]
-
-
 @student_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _get_assignment_for_student(request, pk, with_choices=request.method == "POST")
+    assignment = _get_assignment_for_student(request, pk)
     if assignment.state() == Assignment.State.NOT_OPEN and request.method == "GET":
         return render(
             request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
@@ -624,20 +572,17 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return render(request, "lessons/student/answer.html", {**context, "form": form})
 
-    if refused := _check_writable(request, assignment):
+    if refused := _refuse_if_locked(request, assignment):
         return refused
-    sources, interpretations = _answer_choices(assignment)
-    form = AnswerForm(request.POST, lesson_sources=sources, interpretations=interpretations)
+    choices = _answer_choices(
+        request, assignment, cited=assignment.my_cited, chosen=assignment.my_interpretation
+    )
+    lesson_sources, interpretations = choices
+    form = AnswerForm(request.POST, lesson_sources=lesson_sources, interpretations=interpretations)
     if not form.is_valid():
-        context = _answer_context(request, assignment)
-        form = AnswerForm(
-            request.POST,
-            lesson_sources=context["lesson_sources"],
-            interpretations=context["interpretations"],
-        )
-        form.is_valid()
         if wants_json(request):
             return _invalid_json(form, "Not saved: ")
+        context = _answer_context(request, assignment, choices=choices)
         return render(request, "lessons/student/answer.html", {**context, "form": form}, status=400)
     try:
         saved = work.save_answer(
@@ -650,19 +595,19 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             preferred_interpretation_id=form.cleaned_data["preferred_interpretation"],
             interpretation_reason=form.cleaned_data["interpretation_reason"],
         )
-    except work.Closed as closed:
+    except work.WorkLocked as closed:
         return _refuse(request, str(closed))
     except work.Conflict as conflict:
         current = conflict.current
         if wants_json(request):
             return _conflict_json("Your answer", current, _answer_fields(current))
-        context = _answer_context(request, assignment)
+        context = _answer_context(request, assignment, choices=choices)
         form = rebind(
             AnswerForm,
             request,
             current.version,
-            lesson_sources=context["lesson_sources"],
-            interpretations=context["interpretations"],
+            lesson_sources=lesson_sources,
+            interpretations=interpretations,
         )
         return render(
             request,
@@ -690,7 +635,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment.my_status == Submission.Status.SUBMITTED:
         messages.info(request, "Your answer is already submitted.")
         return redirect(answer_url)
-    if refused := _check_writable(request, assignment, back=answer_url):
+    if refused := _refuse_if_locked(request, assignment, back=answer_url):
         return refused
     submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
     problems = _submission_problems(submission)
@@ -735,7 +680,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "Check it once more, then submit.",
         )
         return redirect(answer_url)
-    except work.Closed as closed:
+    except work.WorkLocked as closed:
         messages.error(request, str(closed))
         return redirect(answer_url)
     messages.success(request, "Submitted. Your teacher can now read and mark your work.")

@@ -380,9 +380,11 @@
     const box = document.getElementById("id_answer");
     const counter = document.querySelector("[data-word-count]");
     if (!box || !counter) return;
+    // The limit is the box's own maxlength, which the server reads from the model.
+    const limit = box.maxLength > 0 ? ` of ${box.maxLength.toLocaleString()}` : "";
     const update = () => {
       const words = box.value.trim() ? box.value.trim().split(/\s+/).length : 0;
-      counter.textContent = `${words} word${words === 1 ? "" : "s"} · ${box.value.length.toLocaleString()} of 20,000 characters`;
+      counter.textContent = `${words} word${words === 1 ? "" : "s"} · ${box.value.length.toLocaleString()}${limit} characters`;
     };
     box.addEventListener("input", update);
     update();

@@ -1,7 +1,12 @@
 """Browser tests run against a live server, so they use real transactions.
 
-Django flushes the database after each transactional test; tests/conftest.py puts back
-what the data migrations made before every test that uses the database.
+Django empties the database after each of them, taking what the data migrations made
+(the shipped frameworks, the Teachers group and its permissions), which every real
+instance has; `_data_from_migrations` puts it back before each. tests/conftest.py runs
+them after all other tests, so those always find it where the migrations left it.
+
+(Not `serialized_rollback`: Django keeps its copy on the connection the test database
+was made with, and once Playwright's event loop runs, Django hands the test another.)
 """
 
 from __future__ import annotations
@@ -10,11 +15,28 @@ import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core import serializers
 from django.core.management import call_command
 from playwright.sync_api import Page
 
-from lessons.models import Assignment
+from coexist.teacher_permissions import ensure_teachers_group
+from lessons.models import Assignment, Framework, Prompt
 from tests.browser.helpers import REVISION
+
+
+@pytest.fixture(scope="session")
+def migrated_frameworks(django_db_setup, django_db_blocker) -> str:
+    """The frameworks and prompts the migrations made, as JSON, read before any flush."""
+    with django_db_blocker.unblock():
+        return serializers.serialize("json", [*Framework.objects.all(), *Prompt.objects.all()])
+
+
+@pytest.fixture(autouse=True)
+def _data_from_migrations(transactional_db, migrated_frameworks) -> None:
+    """Put back the frameworks and the Teachers group the last test's flush took."""
+    for row in serializers.deserialize("json", migrated_frameworks):
+        row.save()
+    ensure_teachers_group()
 
 
 @pytest.fixture
@@ -48,7 +70,14 @@ def log_in(live_server):
 
 
 @pytest.fixture
-def revision(transactional_db) -> Assignment:
-    """The demo loaded, and its revision lesson's assignment to the demo class."""
+def demo(transactional_db, settings, tmp_path) -> None:
+    """The demo loaded: its teacher, student1 to student6, the class, both lessons and
+    the library, with the library's images in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", "--force", stdout=io.StringIO())
+
+
+@pytest.fixture
+def revision(demo) -> Assignment:
+    """The demo's revision lesson, as set for the demo class."""
     return Assignment.objects.get(lesson__slug=REVISION)

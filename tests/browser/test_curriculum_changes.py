@@ -6,11 +6,8 @@ Nothing either does costs a student a word: the refusals say why and offer the w
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from coexist.models import User
@@ -23,12 +20,6 @@ pytestmark = [
 ]
 
 SLUG = "khrushchev-and-peaceful-coexistence"
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", "--force", stdout=io.StringIO())
 
 
 def work_of_everyone() -> list[tuple]:

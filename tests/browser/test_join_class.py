@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from coexist.models import User
@@ -19,8 +17,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def demo_class(transactional_db) -> Classroom:
-    call_command("load_demo", "--force", stdout=io.StringIO())
+def demo_class(demo) -> Classroom:
     return Classroom.objects.get(name="10H History")
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from itertools import count
 
 from django.utils import timezone
 
+from coexist.models import User
 from lessons.models import (
     Assignment,
     Classroom,
@@ -17,12 +19,21 @@ from lessons.models import (
     Lesson,
     LessonSource,
 )
+from sources.models import Interpretation
+from tests.factories import make_pupils
 from tests.sources.factories import make_source
 
 _numbers = count(1)
 
 
-def make_lesson(*, sources: int = 0, framework: str = "opvl", **fields) -> Lesson:
+def make_lesson(
+    *,
+    sources: int = 0,
+    interpretations: Sequence[Interpretation] = (),
+    framework: str = "opvl",
+    **fields,
+) -> Lesson:
+    """A lesson with `sources` new sources, labelled A, B, …, and these interpretations."""
     number = next(_numbers)
     fields.setdefault("title", f"Lesson {number}")
     fields.setdefault("slug", f"lesson-{number}")
@@ -32,6 +43,16 @@ def make_lesson(*, sources: int = 0, framework: str = "opvl", **fields) -> Lesso
     lesson.save()
     for order in range(sources):
         LessonSource.objects.create(lesson=lesson, source=make_source(), order=order)
+    lesson.assign_labels()
+    lesson.interpretations.add(*interpretations)
+    return lesson
+
+
+def make_text_lesson(*texts: str, **fields) -> Lesson:
+    """A published lesson whose sources A, B, … hold these texts."""
+    lesson = make_lesson(published=True, **fields)
+    for order, text in enumerate(texts):
+        LessonSource.objects.create(lesson=lesson, source=make_source(text=text), order=order)
     lesson.assign_labels()
     return lesson
 
@@ -59,3 +80,15 @@ def make_assignment(classroom: Classroom, lesson: Lesson | None = None, **fields
     fields.setdefault("due_at", now + timedelta(days=7))
     lesson = lesson or make_lesson(sources=2, published=True)
     return Assignment.objects.create(classroom=classroom, lesson=lesson, **fields)
+
+
+def make_class_assignment(
+    teacher, *, students: int, sources: int, interpretations: Sequence[Interpretation] = ()
+) -> tuple[Assignment, list[User]]:
+    """A published lesson of `sources` sources and these interpretations, set for a
+    class of `teacher`'s with `students` pupils (`make_pupils`): what a query count is
+    measured on, small and large. Returns the assignment and the pupils in list order."""
+    pupils = make_pupils(students)
+    classroom = make_classroom(teachers=[teacher], students=pupils)
+    lesson = make_lesson(sources=sources, published=True, interpretations=interpretations)
+    return make_assignment(classroom, lesson=lesson), pupils

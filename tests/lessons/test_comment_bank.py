@@ -21,8 +21,7 @@ from lessons.models import (
     Submission,
     SubmissionVersion,
 )
-from tests.factories import make_student
-from tests.lessons.factories import make_assignment, make_classroom, make_lesson
+from tests.lessons.factories import make_assignment, make_class_assignment, make_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -402,14 +401,11 @@ def test_enter_in_the_bank_box_keeps_the_comment_and_saves_nothing_else(
 def test_a_bank_change_without_javascript_costs_the_same_whatever_the_class(
     client, teacher, django_assert_num_queries, sources, students
 ):
-    people = [make_student(f"pupil{i:02d}", last_name=f"Pupil {i:02d}") for i in range(students)]
-    classroom = make_classroom(teachers=[teacher], students=people)
-    lesson = make_lesson(sources=sources, published=True)
-    assignment = make_assignment(classroom, lesson=lesson)
+    assignment, people = make_class_assignment(teacher, students=students, sources=sources)
     reviewed = people[0]
     SourceAnnotation.objects.bulk_create(
         SourceAnnotation(assignment=assignment, student=reviewed, lesson_source=ls)
-        for ls in LessonSource.objects.filter(lesson=lesson)
+        for ls in LessonSource.objects.filter(lesson=assignment.lesson)
     )
     Submission.objects.create(
         assignment=assignment, student=reviewed, status=Submission.Status.SUBMITTED

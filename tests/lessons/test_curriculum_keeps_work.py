@@ -47,7 +47,6 @@ from lessons.services import marking, work
 from lessons.services.curriculum import duplicate_lesson
 from sources.models import Interpretation
 from sources.packs import PackError
-from tests.conftest import restore_data_from_migrations
 from tests.factories import make_student, make_teacher, make_user
 from tests.lessons.factories import (
     add_fact,
@@ -278,11 +277,9 @@ def _build_world() -> dict:
 def _world_rows(django_db_setup, django_db_blocker):
     """The world, built once for the module inside a transaction that is rolled back at
     its end. Each test runs in a savepoint of it (pytest-django's `db`), so each starts
-    from the same rows and undoes whatever it changed."""
+    from the same rows and undoes whatever it changed. It builds on the frameworks the
+    migrations made: no browser test's flush has run yet (see tests/conftest.py)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        # A browser test's flush may have run before this module: restore what
-        # migrations made, inside this transaction, before building on it.
-        restore_data_from_migrations()
         rows = _build_world()
         yield rows
         transaction.set_rollback(True)

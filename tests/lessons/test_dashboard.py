@@ -12,8 +12,12 @@ from django.urls import reverse
 from lessons.models import Assignment, Enrolment, LessonSource, SourceAnnotation, Submission
 from sources.models import Source
 from tests.factories import make_student
-from tests.lessons.factories import make_assignment, make_classroom, make_lesson
-from tests.sources.factories import make_author, make_interpretation
+from tests.lessons.factories import (
+    make_assignment,
+    make_class_assignment,
+    make_lesson,
+)
+from tests.sources.factories import make_author, make_gaddis_interpretation, make_interpretation
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +213,7 @@ def test_each_student_is_shown_at_their_stage(teacher_client, assignment, every_
         "Sam": "Not started",
         "Ada Archer": "Working",
         "Ben Baker": "Working",
-        "Cat Clark": "Submitted, to mark",
+        "Cat Clark": "To mark",
         "Dan Dunn": "Returned",
     }
 
@@ -407,10 +411,7 @@ def test_a_source_nobody_rated_says_so(teacher_client, assignment):
 
 @pytest.fixture
 def interpretations(lesson):
-    gaddis = make_interpretation(
-        historian=make_author(given_names="John Lewis", family_name="Gaddis"),
-        position="A tactic, not a change of aims",
-    )
+    gaddis = make_gaddis_interpretation()
     taubman = make_interpretation(
         historian=make_author(given_names="William", family_name="Taubman"),
         position="A sincere change of heart",
@@ -544,14 +545,12 @@ def test_html_in_student_names_and_highlighted_quotes_is_shown_as_text(
 def test_the_dashboard_costs_the_same_queries_for_one_student_or_a_full_class(
     client, teacher, django_assert_num_queries, students, sources
 ):
-    people = [make_student(f"pupil{i:02d}", last_name=f"Pupil {i:02d}") for i in range(students)]
-    classroom = make_classroom(teachers=[teacher], students=people)
-    lesson = make_lesson(sources=sources, published=True)
-    Source.objects.filter(lesson_uses__lesson=lesson).update(text=TEXT_A)
     interpretation = make_interpretation()
-    lesson.interpretations.add(interpretation)
-    assignment = make_assignment(classroom, lesson=lesson)
-    lesson_sources = list(lesson.lesson_sources.all())
+    assignment, people = make_class_assignment(
+        teacher, students=students, sources=sources, interpretations=[interpretation]
+    )
+    Source.objects.filter(lesson_uses__lesson=assignment.lesson).update(text=TEXT_A)
+    lesson_sources = list(assignment.lesson.lesson_sources.all())
     SourceAnnotation.objects.bulk_create(
         SourceAnnotation(
             assignment=assignment,

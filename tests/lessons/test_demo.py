@@ -120,3 +120,24 @@ def test_loading_the_demo_again_leaves_the_work_as_it_is(demo, settings):
     call_command("load_demo", stdout=io.StringIO())
     assert (SourceAnnotation.objects.count(), Submission.objects.count()) == before
     assert Submission.objects.get(student__username="student1").answer == "Edited since"
+
+
+def test_demo_work_is_written_by_the_workflow_a_student_and_teacher_use(demo):
+    from lessons.models import SourceAnnotation, Submission
+
+    returned = Submission.objects.get(
+        assignment__lesson__slug=REVISION, student__username="student2"
+    )
+    assert returned.feedback_by.username == "teacher"
+    assert returned.returned_by == returned.feedback_by
+    assert returned.submitted_at < returned.feedback_at == returned.returned_at
+    assert returned.version == 3  # saved, submitted, returned
+    kept = returned.versions.get()
+    assert (kept.number, kept.answer, kept.feedback) == (1, returned.answer, returned.feedback)
+    assert (kept.mark, kept.mark_out_of, kept.returned_at) == (6, 10, returned.returned_at)
+    commented = SourceAnnotation.objects.filter(
+        assignment=returned.assignment, student=returned.student
+    ).exclude(teacher_comment="")
+    assert sorted(commented.values_list("lesson_source__label", flat=True)) == ["D", "E"]
+    versions = SourceAnnotation.objects.values_list("version", flat=True)
+    assert len(versions) == 30 and min(versions) >= 1

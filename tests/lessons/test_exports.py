@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from lessons.models import Assignment, LessonSource, SourceAnnotation, Submission
 from tests.factories import make_student
-from tests.lessons.factories import make_assignment, make_classroom, make_lesson
-from tests.sources.factories import make_author, make_interpretation
+from tests.lessons.factories import make_assignment, make_class_assignment, make_lesson
+from tests.sources.factories import make_author, make_gaddis_interpretation, make_interpretation
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +67,14 @@ def at(day: int, hour: int) -> datetime:
 
 @pytest.fixture
 def gaddis():
-    return make_interpretation(
-        historian=make_author(given_names="John Lewis", family_name="Gaddis"),
-        position="A tactic, not a change of aims",
-    )
+    return make_gaddis_interpretation()
 
 
 @pytest.fixture
 def assignment(classroom, gaddis) -> Assignment:
-    lesson = make_lesson(sources=2, published=True, title="Peaceful coexistence")
-    lesson.interpretations.add(gaddis)
+    lesson = make_lesson(
+        sources=2, published=True, title="Peaceful coexistence", interpretations=[gaddis]
+    )
     return make_assignment(classroom, lesson=lesson)
 
 
@@ -368,13 +366,11 @@ def test_the_exports_refuse_a_post(teacher_client, assignment, name):
 def full_class(teacher, students: int) -> Assignment:
     """`students` students, each with an annotation on every one of 4 sources and a
     submitted answer choosing a historian."""
-    people = [make_student(f"pupil{i:02d}", last_name=f"Pupil {i:02d}") for i in range(students)]
-    classroom = make_classroom(teachers=[teacher], students=people)
-    lesson = make_lesson(sources=4, published=True)
     interpretation = make_interpretation()
-    lesson.interpretations.add(interpretation)
-    assignment = make_assignment(classroom, lesson=lesson)
-    lesson_sources = list(lesson.lesson_sources.all())
+    assignment, people = make_class_assignment(
+        teacher, students=students, sources=4, interpretations=[interpretation]
+    )
+    lesson_sources = list(assignment.lesson.lesson_sources.all())
     SourceAnnotation.objects.bulk_create(
         SourceAnnotation(
             assignment=assignment,

@@ -20,10 +20,15 @@ from lessons.models import (
     Submission,
     SubmissionVersion,
 )
-from lessons.services.work import Closed, save_answer, submit
+from lessons.services.work import WorkLocked, save_answer, submit
 from tests.factories import make_student
-from tests.lessons.factories import make_assignment, make_classroom, make_lesson
-from tests.sources.factories import make_author, make_interpretation
+from tests.lessons.factories import (
+    make_assignment,
+    make_class_assignment,
+    make_classroom,
+    make_lesson,
+)
+from tests.sources.factories import make_gaddis_interpretation, make_interpretation
 
 pytestmark = pytest.mark.django_db
 
@@ -76,16 +81,14 @@ def mark(client, assignment, student, *, action="save", version=None, show=None,
 
 @pytest.fixture
 def gaddis():
-    return make_interpretation(
-        historian=make_author(given_names="John Lewis", family_name="Gaddis"),
-        position="A tactic, not a change of aims",
-    )
+    return make_gaddis_interpretation()
 
 
 @pytest.fixture
 def assignment(classroom, gaddis) -> Assignment:
-    lesson = make_lesson(sources=2, published=True, title="Peaceful coexistence")
-    lesson.interpretations.add(gaddis)
+    lesson = make_lesson(
+        sources=2, published=True, title="Peaceful coexistence", interpretations=[gaddis]
+    )
     LessonSource.objects.filter(lesson=lesson, label="A").update(model_rating=4)
     return make_assignment(classroom, lesson=lesson)
 
@@ -394,7 +397,7 @@ def test_a_returned_answer_without_a_revision_is_closed_to_the_student(
     teacher_client, assignment, student, submitted
 ):
     mark(teacher_client, assignment, student, action="return", feedback="Done.")
-    with pytest.raises(Closed):
+    with pytest.raises(WorkLocked):
         save_answer(
             assignment=assignment,
             student=student,
@@ -996,14 +999,12 @@ def test_the_report_refuses_a_post(teacher_client, assignment, student, submitte
 def test_the_marking_page_costs_the_same_queries_whatever_the_sources_and_class_size(
     client, teacher, django_assert_num_queries, sources, students
 ):
-    people = [make_student(f"pupil{i:02d}", last_name=f"Pupil {i:02d}") for i in range(students)]
-    classroom = make_classroom(teachers=[teacher], students=people)
-    lesson = make_lesson(sources=sources, published=True)
     interpretation = make_interpretation()
-    lesson.interpretations.add(interpretation)
-    assignment = make_assignment(classroom, lesson=lesson)
-    lesson_sources = list(lesson.lesson_sources.all())
-    LessonSource.objects.filter(lesson=lesson).update(model_rating=3)
+    assignment, people = make_class_assignment(
+        teacher, students=students, sources=sources, interpretations=[interpretation]
+    )
+    lesson_sources = list(assignment.lesson.lesson_sources.all())
+    LessonSource.objects.filter(lesson=assignment.lesson).update(model_rating=3)
     reviewed = people[0]
     SourceAnnotation.objects.bulk_create(
         SourceAnnotation(

@@ -20,6 +20,7 @@ from tests.lessons.factories import (
     add_glossary,
     make_assignment,
     make_lesson,
+    make_text_lesson,
 )
 from tests.sources.factories import make_author, make_interpretation, make_source
 
@@ -35,15 +36,6 @@ REPLY = "The West answered that coexistence without trust is only a pause."
 
 def url(name: str, assignment: Assignment, *args) -> str:
     return reverse(f"lessons:{name}", args=[assignment.pk, *args])
-
-
-def make_text_lesson(*texts: str, **fields) -> Lesson:
-    """A published lesson whose sources A, B, … hold these texts."""
-    lesson = make_lesson(published=True, **fields)
-    for order, text in enumerate(texts):
-        LessonSource.objects.create(lesson=lesson, source=make_source(text=text), order=order)
-    lesson.assign_labels()
-    return lesson
 
 
 def source(assignment: Assignment, label: str) -> LessonSource:

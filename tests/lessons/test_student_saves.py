@@ -10,11 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import Assignment, Lesson, LessonSource, SourceAnnotation, Submission
+from lessons.models import Assignment, LessonSource, SourceAnnotation, Submission
 from lessons.services.work import HIGHLIGHTS_MAX
 from sources.text import anchor_text
-from tests.lessons.factories import make_assignment, make_lesson
-from tests.sources.factories import make_source
+from tests.lessons.factories import make_assignment, make_text_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +33,6 @@ OPVL = {
 
 def url(name: str, assignment: Assignment, *args) -> str:
     return reverse(f"lessons:{name}", args=[assignment.pk, *args])
-
-
-def make_text_lesson(*texts: str) -> Lesson:
-    lesson = make_lesson(published=True)
-    for order, text in enumerate(texts):
-        LessonSource.objects.create(lesson=lesson, source=make_source(text=text), order=order)
-    lesson.assign_labels()
-    return lesson
 
 
 def source(assignment: Assignment, label: str) -> LessonSource:
@@ -728,9 +719,10 @@ def test_adding_a_highlight_costs_the_same_whatever_is_there(
     student_client, assignment, student, django_assert_num_queries, highlights
 ):
     _with_highlights(assignment, student, highlights)
-    # 1 session, 2 the student, 3 the assignment with the source's id and text, then in
-    # one transaction: 4 savepoint, 5 the annotation, locked, 6 its UPDATE, 7 release.
-    with django_assert_num_queries(7):
+    # 1 session, 2 the student, 3 the assignment with the source's id, 4 the source's
+    # text to anchor the words in, then in one transaction: 5 savepoint, 6 the
+    # annotation, locked, 7 its UPDATE, 8 release.
+    with django_assert_num_queries(8):
         response = student_client.post(
             url("highlight_add", assignment, "A"), {"quote": "not a truce", "tag": "claim"}
         )
@@ -770,9 +762,9 @@ def test_a_highlight_added_from_the_page_returns_its_lists_at_a_fixed_cost(
     student_client, assignment, student, django_assert_num_queries, highlights
 ):
     _with_highlights(assignment, student, highlights)
-    # The seven queries of the change, then the lists re-rendered for the page: 8 the
-    # lesson's sources, 9 the prompts, 10 the annotation, 11 the glossary.
-    with django_assert_num_queries(11):
+    # The eight queries of the change, then the lists re-rendered for the page: 9 the
+    # lesson's sources, 10 the prompts, 11 the annotation, 12 the glossary.
+    with django_assert_num_queries(12):
         response = student_client.post(
             url("highlight_add", assignment, "A"), {"quote": "not a truce", "tag": "claim"}, **JSON
         )

@@ -27,6 +27,14 @@ from sources.models import (
 
 _numbers = count(1)
 DEFAULT_PROVENANCE = {"date_year": 1959, "date_month": 10}
+FOREIGN_AFFAIRS_1959 = {
+    "date_year": 1959,
+    "date_month": 10,
+    "container_title": "Foreign Affairs",
+    "volume": "38",
+    "issue": "1",
+    "pages": "1-18",
+}
 
 
 def make_author(**fields) -> Author:
@@ -99,6 +107,59 @@ def make_interpretation(
     interpretation.full_clean()
     interpretation.save()
     return interpretation
+
+
+def make_khrushchev(**fields) -> Author:
+    """Nikita S. Khrushchev, with any other Author fields (standpoint, born…)."""
+    return make_author(given_names="Nikita S.", family_name="Khrushchev", **fields)
+
+
+def make_coexistence_article(
+    *, khrushchev: Author | None = None, provenance: dict | None = None, **fields
+) -> Source:
+    """Khrushchev's "On Peaceful Coexistence", Foreign Affairs 38, no. 1 (October 1959):
+    1–18, slug `on-peaceful-coexistence`.
+
+    `khrushchev` is its author (a new one by default); `provenance` adds to or overrides
+    the journal's details; any other fields (text, themes…) go to `make_source`.
+    """
+    fields.setdefault("title", "On Peaceful Coexistence")
+    fields.setdefault("slug", "on-peaceful-coexistence")
+    fields.setdefault("nature", Nature.JOURNAL_ARTICLE)
+    return make_source(
+        authors=[khrushchev or make_khrushchev()],
+        provenance={**FOREIGN_AFFAIRS_1959, **(provenance or {})},
+        **fields,
+    )
+
+
+def make_walking_chapter(**fields) -> Source:
+    """Thoreau's "Walking", edited by John D'Agata in The Making of the American Essay
+    (Minneapolis: Graywolf Press, 2016), 167–195, slug `walking`."""
+    fields.setdefault("title", "Walking")
+    fields.setdefault("slug", "walking")
+    fields.setdefault("nature", Nature.BOOK_CHAPTER)
+    return make_source(
+        authors=[make_author(given_names="Henry David", family_name="Thoreau")],
+        credits=[(make_author(given_names="John", family_name="D'Agata"), AuthorRole.EDITOR)],
+        provenance={
+            "date_year": 2016,
+            "date_month": None,
+            "container_title": "The Making of the American Essay",
+            "publication_place": "Minneapolis",
+            "publisher": "Graywolf Press",
+            "pages": "167-195",
+        },
+        **fields,
+    )
+
+
+def make_gaddis_interpretation() -> Interpretation:
+    """John Lewis Gaddis: coexistence was "A tactic, not a change of aims"."""
+    return make_interpretation(
+        historian=make_author(given_names="John Lewis", family_name="Gaddis"),
+        position="A tactic, not a change of aims",
+    )
 
 
 def make_library(n: int) -> list[Source]:

@@ -19,7 +19,9 @@ from tests.factories import make_user
 from tests.sources.factories import (
     image_upload,
     make_author,
+    make_coexistence_article,
     make_interpretation,
+    make_khrushchev,
     make_library,
     make_source,
     make_theme,
@@ -47,25 +49,12 @@ def warm_content_types(db):
 
 @pytest.fixture
 def coexistence(db) -> Source:
-    khrushchev = make_author(
-        given_names="Nikita S.",
-        family_name="Khrushchev",
+    khrushchev = make_khrushchev(
         standpoint=Standpoint.SOVIET,
         description="First Secretary of the Communist Party of the Soviet Union",
     )
-    return make_source(
-        title="On Peaceful Coexistence",
-        slug="on-peaceful-coexistence",
-        nature=Nature.JOURNAL_ARTICLE,
-        authors=[khrushchev],
-        provenance={
-            "date_year": 1959,
-            "date_month": 10,
-            "container_title": "Foreign Affairs",
-            "volume": "38",
-            "issue": "1",
-            "pages": "1-18",
-        },
+    return make_coexistence_article(
+        khrushchev=khrushchev,
         text="The principle of peaceful coexistence is gaining increasingly wide recognition.",
         themes=[make_theme("Peaceful coexistence")],
     )

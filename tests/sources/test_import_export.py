@@ -27,7 +27,14 @@ from sources.models import (
 )
 from sources.packs import PROVENANCE_FIELDS
 from sources.resources import SourceResource
-from tests.sources.factories import make_author, make_source, make_theme
+from tests.sources.factories import (
+    make_author,
+    make_coexistence_article,
+    make_khrushchev,
+    make_source,
+    make_theme,
+    make_walking_chapter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,25 +65,14 @@ HEADERS = ["slug", "title", "nature", "is_primary", "authors", "date", "containe
 
 @pytest.fixture
 def library(db) -> list[Source]:
-    khrushchev = make_author(given_names="Nikita S.", family_name="Khrushchev")
+    khrushchev = make_khrushchev()
     cia = make_author(
         kind=AuthorKind.ORGANISATION, family_name="Central Intelligence Agency", given_names=""
     )
-    thoreau = make_author(given_names="Henry David", family_name="Thoreau")
-    dagata = make_author(given_names="John", family_name="D'Agata")
     return [
-        make_source(
-            title="On Peaceful Coexistence",
-            slug="on-peaceful-coexistence",
-            nature=Nature.JOURNAL_ARTICLE,
-            authors=[khrushchev],
+        make_coexistence_article(
+            khrushchev=khrushchev,
             provenance={
-                "date_year": 1959,
-                "date_month": 10,
-                "container_title": "Foreign Affairs",
-                "volume": "38",
-                "issue": "1",
-                "pages": "1-18",
                 "context": "Written for American readers before his visit to the USA.",
                 "audience": "American policymakers",
                 "doi": "10.2307/20029338",
@@ -98,22 +94,7 @@ def library(db) -> list[Source]:
                 "identifier": "CIA-RDP80",
             },
         ),
-        make_source(
-            title="Walking",
-            slug="walking",
-            nature=Nature.BOOK_CHAPTER,
-            is_primary=False,
-            authors=[thoreau],
-            credits=[(dagata, AuthorRole.EDITOR)],
-            provenance={
-                "date_year": 2016,
-                "date_month": None,
-                "container_title": "The Making of the American Essay",
-                "publication_place": "Minneapolis",
-                "publisher": "Graywolf Press",
-                "pages": "167-195",
-            },
-        ),
+        make_walking_chapter(is_primary=False),
     ]
 
 

@@ -18,7 +18,13 @@ from sources.models import (
     parse_timestamp,
 )
 from sources.text import render_text
-from tests.sources.factories import image_upload, make_author, make_source
+from tests.sources.factories import (
+    image_upload,
+    make_author,
+    make_coexistence_article,
+    make_source,
+    make_walking_chapter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -248,21 +254,7 @@ def test_an_organisation_is_named_and_sorted_uninverted():
 
 
 def test_a_journal_article_is_cited_from_its_rows():
-    khrushchev = make_author(given_names="Nikita S.", family_name="Khrushchev")
-    source = make_source(
-        title="On Peaceful Coexistence",
-        nature=Nature.JOURNAL_ARTICLE,
-        authors=[khrushchev],
-        provenance={
-            "date_year": 1959,
-            "date_month": 10,
-            "container_title": "Foreign Affairs",
-            "volume": "38",
-            "issue": "1",
-            "pages": "1-18",
-            "place": "Moscow",
-        },
-    )
+    source = make_coexistence_article(provenance={"place": "Moscow"})
     assert source.bibliography_entry() == (
         "Khrushchev, Nikita S. “On Peaceful Coexistence.” <i>Foreign Affairs</i> 38, no. 1 "
         "(October 1959): 1–18."
@@ -275,22 +267,7 @@ def test_a_journal_article_is_cited_from_its_rows():
 
 
 def test_a_chapter_citation_names_the_editor_credit():
-    thoreau = make_author(given_names="Henry David", family_name="Thoreau")
-    dagata = make_author(given_names="John", family_name="D'Agata")
-    source = make_source(
-        title="Walking",
-        nature=Nature.BOOK_CHAPTER,
-        authors=[thoreau],
-        credits=[(dagata, AuthorRole.EDITOR)],
-        provenance={
-            "date_year": 2016,
-            "date_month": None,
-            "container_title": "The Making of the American Essay",
-            "publication_place": "Minneapolis",
-            "publisher": "Graywolf Press",
-            "pages": "167-195",
-        },
-    )
+    source = make_walking_chapter()
     assert source.author_names == "Henry David Thoreau"
     assert source.bibliography_entry() == (
         "Thoreau, Henry David. “Walking.” In <i>The Making of the American Essay</i>, edited by "

@@ -22,7 +22,14 @@ from sources.models import (
     Theme,
 )
 from sources.packs import PACK_FORMAT, PACK_VERSION, PackError, export_library, import_library
-from tests.sources.factories import make_author, make_interpretation, make_source, make_theme
+from tests.sources.factories import (
+    make_author,
+    make_coexistence_article,
+    make_interpretation,
+    make_khrushchev,
+    make_source,
+    make_theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +38,7 @@ HISTORIES = (Author, Source, Provenance, Interpretation)
 
 @pytest.fixture
 def library() -> list[Source]:
-    khrushchev = make_author(
-        given_names="Nikita S.",
-        family_name="Khrushchev",
+    khrushchev = make_khrushchev(
         slug="nikita-khrushchev",
         born=1894,
         died=1971,
@@ -54,18 +59,9 @@ def library() -> list[Source]:
         standpoint=Standpoint.HISTORIAN,
         description="American historian, biographer of Khrushchev",
     )
-    article = make_source(
-        title="On Peaceful Coexistence",
-        slug="on-peaceful-coexistence",
-        nature=Nature.JOURNAL_ARTICLE,
-        authors=[khrushchev],
+    article = make_coexistence_article(
+        khrushchev=khrushchev,
         provenance={
-            "date_year": 1959,
-            "date_month": 10,
-            "container_title": "Foreign Affairs",
-            "volume": "38",
-            "issue": "1",
-            "pages": "1-18",
             "url": "https://www.foreignaffairs.com/articles/1959-10-01/peaceful-coexistence",
             "accessed": datetime.date(2024, 3, 1),
             "note": "Written by Khrushchev for an American journal.",

@@ -8,7 +8,14 @@ import pytest
 
 from sources.models import AuthorRole, InterpretationStance, Nature, Standpoint
 from tests.factories import make_user
-from tests.sources.factories import make_author, make_interpretation, make_library, make_source
+from tests.sources.factories import (
+    make_author,
+    make_coexistence_article,
+    make_interpretation,
+    make_khrushchev,
+    make_library,
+    make_source,
+)
 
 LIBRARY = "/sources/"
 
@@ -29,30 +36,19 @@ def titles_in_order(html: str) -> list[str]:
 
 @pytest.fixture
 def coexistence(db):
-    khrushchev = make_author(
-        given_names="Nikita S.",
-        family_name="Khrushchev",
+    khrushchev = make_khrushchev(
         born=1894,
         died=1971,
         standpoint=Standpoint.SOVIET,
         description="First Secretary of the Communist Party of the Soviet Union",
     )
-    source = make_source(
-        title="On Peaceful Coexistence",
-        slug="on-peaceful-coexistence",
-        nature=Nature.JOURNAL_ARTICLE,
-        authors=[khrushchev],
+    source = make_coexistence_article(
+        khrushchev=khrushchev,
         provenance={
-            "date_year": 1959,
-            "date_month": 10,
             "place": "Moscow",
             "audience": "American readers of a foreign-policy journal",
             "context": "Written weeks after his visit to the United States.",
             "note": "Written by Khrushchev for the American journal Foreign Affairs.",
-            "container_title": "Foreign Affairs",
-            "volume": "38",
-            "issue": "1",
-            "pages": "1-18",
         },
         text="The principle of *peaceful coexistence* is gaining recognition.",
     )

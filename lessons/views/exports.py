@@ -18,18 +18,29 @@ from lessons.models import (
 from lessons.views.marking import class_data, get_assignment_for_teacher
 
 
-def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, csv.writer]:
+def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, FormulaSafeWriter]:
     name = slugify(f"{assignment.classroom.name} {assignment.lesson.title} {what}")[:80]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
-    return response, csv.writer(response)
+    return response, FormulaSafeWriter(csv.writer(response))
 
 
 def _cell(value) -> str:
     """Text for a spreadsheet cell; a leading =, +, - or @ could run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class FormulaSafeWriter:
+    """A CSV writer that guards every cell it writes, headers included: prompt labels
+    and source titles are shared between teachers, so any of them could carry a formula."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([_cell(value) for value in row])
 
 
 def _when(moment) -> str:
@@ -65,12 +76,12 @@ def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
         handed_in = s is not None and s.status != Submission.Status.DRAFT
         writer.writerow(
             [
-                _cell(row.student.get_full_name() or row.student.username),
-                _cell(row.student.username),
+                row.student.get_full_name() or row.student.username,
+                row.student.username,
                 row.stage_label,
                 f"{row.done} of {len(lesson_sources)}",
                 s.get_judgement_display() if handed_in and s.judgement else "",
-                _cell(names.get(s.preferred_interpretation_id, "")) if handed_in else "",
+                names.get(s.preferred_interpretation_id, "") if handed_in else "",
                 len(s.cited) if s else 0,
                 "" if not s or s.mark is None else s.mark,
                 "" if not s or s.mark_out_of is None else s.mark_out_of,
@@ -139,18 +150,18 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
         )
         writer.writerow(
             [
-                _cell(a.student.get_full_name() or a.student.username),
-                _cell(a.student.username),
+                a.student.get_full_name() or a.student.username,
+                a.student.username,
                 ls.label,
-                _cell(ls.source.title),
+                ls.source.title,
                 a.get_status_display(),
                 a.get_rating_display() if a.rating else "",
-                _cell(a.rating_reason),
-                *[_cell(a.responses.get(p.key, "")) for p in prompts],
-                _cell(highlights),
-                _cell(links),
-                _cell(a.teacher_comment),
-                _cell(earlier),
+                a.rating_reason,
+                *[a.responses.get(p.key, "") for p in prompts],
+                highlights,
+                links,
+                a.teacher_comment,
+                earlier,
             ]
         )
     return response

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import Assignment, LessonSource, SourceAnnotation, Submission
+from lessons.models import Assignment, LessonSource, Prompt, SourceAnnotation, Submission
+from sources.models import Source
 from tests.factories import make_student
 from tests.lessons.factories import make_assignment, make_class_assignment, make_lesson
 from tests.sources.factories import make_author, make_gaddis_interpretation, make_interpretation
@@ -321,6 +322,26 @@ def test_an_answer_that_looks_like_a_formula_is_written_as_text(
     )
     row = table(teacher_client.get(url("annotations_csv", assignment)))[1]
     assert (row[6], row[7], row[13]) == ("'+44 reasons", "'=1+2", "'-not bad")
+
+
+def test_a_prompt_label_or_source_title_that_looks_like_a_formula_is_text_in_every_row(
+    teacher_client, assignment, student
+):
+    """Frameworks and sources are shared between teachers, so the header row and the
+    titles are guarded like the students' own words."""
+    Prompt.objects.filter(framework=assignment.lesson.framework, key="origin").update(
+        label='=HYPERLINK("http://evil.example","Origin")'
+    )
+    a = source(assignment, "A")
+    Source.objects.filter(pk=a.source_id).update(title="+SUM(1,2)")
+    SourceAnnotation.objects.create(assignment=assignment, student=student, lesson_source=a)
+    header, row = table(teacher_client.get(url("annotations_csv", assignment)))
+    assert header[7] == """'=HYPERLINK("http://evil.example","Origin")"""
+    assert row[3] == "'+SUM(1,2)"
+    cells = [
+        cell for line in table(teacher_client.get(url("marks_csv", assignment))) for cell in line
+    ]
+    assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)
 
 
 # --- Who may download them ------------------------------------------------------------------------

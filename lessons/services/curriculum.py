@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from lessons.models import (
     Fact,
@@ -104,11 +104,11 @@ def work_counts(*, classrooms=None, assignments=None, students=None) -> WorkCoun
     """Counts of the annotations and answers that deleting these would delete."""
     where = Q()
     if classrooms is not None:
-        where &= Q(assignment__classroom__in=_pks(classrooms))
+        where &= Q(assignment__classroom__in=classrooms)
     if assignments is not None:
-        where &= Q(assignment__in=_pks(assignments))
+        where &= Q(assignment__in=assignments)
     if students is not None:
-        where &= Q(student__in=_pks(students))
+        where &= Q(student__in=students)
     annotations = SourceAnnotation.objects.filter(where)
     submissions = Submission.objects.filter(where)
     people = set(annotations.values_list("student_id", flat=True).distinct())
@@ -119,9 +119,3 @@ def work_counts(*, classrooms=None, assignments=None, students=None) -> WorkCoun
         answers=submissions.count(),
         submitted=submissions.exclude(status=Submission.Status.DRAFT).count(),
     )
-
-
-def _pks(objects) -> list[int]:
-    if isinstance(objects, QuerySet):
-        return list(objects.values_list("pk", flat=True))
-    return [obj.pk for obj in objects]

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.middleware.csp import get_nonce
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP, build_policy
 
 
 class OneTimePasswordMiddleware:
@@ -39,3 +43,66 @@ def _already_said(request) -> bool:
     queued = [message.message for message in storage]
     storage.used = False  # looking must not consume them
     return OneTimePasswordMiddleware.MESSAGE in queued
+
+
+class PermissionsPolicyMiddleware:
+    """Deny every page the camera, microphone, location and other powerful features.
+
+    Coexist uses none of them, so neither may a script that slips in or a page framed later.
+    Django has no setting for this header; the features are listed in settings.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = ", ".join(f"{name}=()" for name in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """No browser or proxy keeps a copy of what a signed-in person was shown.
+
+    Pages, CSVs, reports, autosave answers and uploaded images seen signed in carry
+    students' names and work; on a shared school computer or behind a school's caching
+    proxy a kept copy would reach the next person. The rule is the simplest that is true:
+    a response to a request with a session cookie, or one that sets it, is `private,
+    no-store` unless its view chose a Cache-Control itself. WhiteNoise answers static files
+    before this runs, so they keep their long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        cookie = settings.SESSION_COOKIE_NAME
+        has_session = cookie in request.COOKIES or cookie in response.cookies
+        if has_session and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """The admin's pages get SECURE_CSP_ADMIN instead of SECURE_CSP.
+
+    Django's own admin needs nothing inline, but the import-export pages of
+    django-import-export (and django-simple-history's history list) carry a few fixed
+    inline snippets; settings allow exactly those, by hash, and only on admin pages.
+    Placed just inside ContentSecurityPolicyMiddleware, which keeps a header already set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.namespaces[:1] == ["admin"]:
+            response.headers.setdefault(
+                str(CSP.HEADER_ENFORCE),
+                build_policy(settings.SECURE_CSP_ADMIN, get_nonce(request)),
+            )
+        return response

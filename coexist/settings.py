@@ -7,10 +7,14 @@ PostgreSQL, which is what schools should run.
 
 from __future__ import annotations
 
+from base64 import b64encode
+from datetime import timedelta
+from hashlib import sha256
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from coexist.env import env_bool, env_choice, env_int, env_list, env_str, require
 
@@ -51,6 +55,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Production inserts WhiteNoise here: static files are answered before the private-cache
+    # rule, which sits outside the session middleware so it sees the cookie that sets.
+    "coexist.middleware.PermissionsPolicyMiddleware",
+    "coexist.middleware.PrivateCacheMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "coexist.middleware.AdminContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,6 +88,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coexist.context_processors.site",
@@ -155,6 +166,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True  # only drops a leading "="; coexist.csvsafe guards
 
 # Messages travel in a signed cookie (falling back to the session when large), so a save
 # that says "Saved." costs no database write.
@@ -166,9 +178,96 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Health checks come from a monitor or a load balancer on the inside, often over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^-/"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: scripts and styles only from Coexist's own static files or a tag
+# carrying this response's nonce, so an injected <script>, on*= handler or style= does not run.
+# Images may be data: URLs because Bootstrap draws its icons (the menu button, the select's
+# arrow, the check mark) as inline SVG in its CSS.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+
+def _csp_hashes(*snippets: str) -> list[str]:
+    return [f"'sha256-{b64encode(sha256(s.encode()).digest()).decode()}'" for s in snippets]
+
+
+# The admin's pages (coexist.middleware.AdminContentSecurityPolicyMiddleware) also allow,
+# by hash and nothing else, the few inline snippets its add-ons ship: django-import-export's
+# export page has a "Select all" onchange handler and two style attributes, and
+# django-simple-history's history list one style attribute. script-src and style-src stay
+# as strict as everywhere else; tests/browser/test_csp.py fails if a new snippet appears.
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src-attr": [CSP.UNSAFE_HASHES, *_csp_hashes("onSelectToggleChange(event)")],
+    "style-src-attr": [
+        CSP.UNSAFE_HASHES,
+        *_csp_hashes("padding: 0;", "font-weight: bold;", "border-top: 0"),
+    ],
+}
+# Powerful browser features nobody uses in Coexist, denied to every page and any frame in it.
+PERMISSIONS_POLICY_DENIED = (
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+)
+
+# --- Login throttling (django-axes) and the client's address ----------------------------
+# The client's address is REMOTE_ADDR, or with TRUSTED_PROXIES = N > 0 the Nth entry from the
+# right of X-Forwarded-For (coexist/clients.py); the join-code throttle uses it too.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
+# An account is locked after LOGIN_FAILURE_LIMIT wrong passwords from one address (each within
+# LOGIN_LOCKOUT_MINUTES of the one before) and stays locked LOGIN_LOCKOUT_MINUTES after the
+# last. The lock is on the username *and* the address together, never on a whole address, so
+# one pupil behind a school's NAT cannot lock out the class. A correct login clears the count;
+# a teacher unlocks a student from the class page; an administrator in the admin's "Access
+# attempts" or with `manage.py axes_reset_username`.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account before any password is checked. It needs the request,
+    # which Django's login views pass; in tests use force_login, or login(request=HttpRequest()).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Last: turns a lockout into the lockout page (coexist/lockout.py), status 429.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 5, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries while locked are refused unchecked and do not extend the lock, so "wait N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "coexist.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "coexist.lockout.lockout_response"
+# Every failed login is kept (username, address, browser, time; never the password) in
+# "Access failure logs"; successful logins are not kept: less personal data to hold and erase.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in the POST data Axes keeps with an attempt (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 
 # Uploads larger than this are refused before Django reads them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)

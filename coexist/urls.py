@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from coexist import health, views
+from coexist import admin_privacy, health, views
 from lessons.views.home import home
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Curate sources, lessons and classes"
+
+# A request Django cannot read (too big, too many fields): JSON for an autosave.
+handler400 = views.bad_request
 
 urlpatterns = [
     path("", home, name="home"),
@@ -28,7 +31,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("admin/", admin.site.urls),
+    # The admin, its "view on site" redirect checked: Django's own sends any staff member
+    # to any object's page, which would confirm another teacher's class exists.
+    path("admin/", admin_privacy.urls(admin.site)),
     path("sources/", include("sources.urls")),
     path("", include("lessons.urls")),
     path("-/alive/", health.alive, name="alive"),

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -16,7 +17,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from coexist.admin import UserAdmin as CoexistUserAdmin
+from coexist.admin_privacy import NamesOnlyWhatTheyMaySee, private
 from coexist.models import User
+from coexist.usernames import validate_new_username
 from lessons import access
 from lessons.models import (
     Assignment,
@@ -28,17 +31,24 @@ from lessons.models import (
     Lesson,
     LessonSource,
     Prompt,
+    SourceAnnotation,
+    Submission,
+    SubmissionVersion,
 )
 from lessons.packs import export_lessons
 from lessons.services.curriculum import duplicate_lesson, work_counts
+from lessons.views import privacy as privacy_views
 
 
 class KeepsWorkFormSet(BaseInlineFormSet):
     """Refuses to delete a row that students' work refers to, and says whose work it is.
 
     The models refuse too (`delete` raises `WorkInUse`, the database PROTECTs); this
-    turns the refusal into a message on the form instead of an error page.
+    turns the refusal into a message on the form instead of an error page. `reader` (set
+    by `KeepsWorkInline`) is who reads it: only the classes they teach are named.
     """
+
+    reader = None
 
     def clean(self):
         # Before Django's own check, which names the protected rows but not whose work
@@ -50,7 +60,7 @@ class KeepsWorkFormSet(BaseInlineFormSet):
             if self._should_delete_form(form) and form.instance.pk
         ]
         refusals = [
-            stored.in_use_message(used)
+            stored.in_use_message(self._as_read(used))
             for stored in self.model._default_manager.filter(pk__in=deleting)
             if (used := stored.usage())
         ]
@@ -58,17 +68,30 @@ class KeepsWorkFormSet(BaseInlineFormSet):
             raise ValidationError(refusals)
         super().clean()
 
+    def _as_read(self, used):
+        return used.seen_by(access.classes_taught(self.reader)) if self.reader else used
 
-class PromptInline(admin.StackedInline):
-    model = Prompt
+
+class KeepsWorkInline:
+    """An inline whose rows students' work may refer to (`KeepsWorkFormSet`)."""
+
     formset = KeepsWorkFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.reader = request.user  # a new class for each request
+        return formset
+
+
+class PromptInline(KeepsWorkInline, admin.StackedInline):
+    model = Prompt
     extra = 0
     fields = (("order", "key", "label", "required"), ("guiding_questions", "sentence_starters"))
     prepopulated_fields = {"key": ("label",)}
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
     list_display = ("name", "short_name", "prompt_count")
     search_fields = ("name", "short_name")
     prepopulated_fields = {"slug": ("name",)}
@@ -105,9 +128,8 @@ class LessonPartInline(EditedByLessonOwners):
         )
 
 
-class LessonSourceInline(LessonPartInline, admin.TabularInline):
+class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.TabularInline):
     model = LessonSource
-    formset = KeepsWorkFormSet
     autocomplete_fields = ("source",)
     fields = (
         "order",
@@ -155,7 +177,7 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(EditedByLessonOwners, admin.ModelAdmin):
+class LessonAdmin(NamesOnlyWhatTheyMaySee, EditedByLessonOwners, admin.ModelAdmin):
     form = LessonForm
     list_display = ("title", "framework", "source_count", "owner", "published", "preview_link")
     list_filter = ("published", "framework")
@@ -209,6 +231,8 @@ class LessonAdmin(EditedByLessonOwners, admin.ModelAdmin):
         if not lesson.pk:
             return "None yet."
         used = lesson.usage()
+        if reader := getattr(lesson, "reader", None):
+            used = used.seen_by(access.classes_taught(reader))
         if not used:
             return "No student has started this lesson: everything can still change."
         return (
@@ -240,6 +264,8 @@ class LessonAdmin(EditedByLessonOwners, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:lessons_lesson_change", args=[copy.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            obj.reader = request.user  # `work_status` names only the classes they teach
         context["can_duplicate"] = obj is not None and self.has_add_permission(request)
         context["can_edit_lesson"] = obj is None or access.can_edit_lesson(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -323,10 +349,41 @@ class StatesWorkOnDelete:
 admin.site.unregister(User)
 
 
+class NewAccountForm(AdminUserCreationForm):
+    """A new account's username: ASCII, and no look-alike of one in use (coexist.usernames)."""
+
+    def clean_username(self):
+        username = super().clean_username()
+        if username is not None:  # None: Django has already said it is taken
+            validate_new_username(username, exclude_pk=None)
+        return username
+
+
+class AccountForm(UserChangeForm):
+    """A username changed here follows the same rule; one left alone is not checked."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if "username" in self.changed_data:
+            validate_new_username(username, exclude_pk=self.instance.pk)
+        return username
+
+
 @admin.register(User)
-class UserAdmin(StatesWorkOnDelete, CoexistUserAdmin):
+class UserAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, CoexistUserAdmin):
     work_of = "students"
-    actions = ("delete_selected",)
+    add_form = NewAccountForm
+    form = AccountForm
+    actions = ("delete_selected", "erase_students")
+
+    def has_erase_permission(self, request) -> bool:
+        """Erasing a student everywhere is an administrator's; teachers erase their own
+        students from the class page, under the rule in `lessons.services.privacy`."""
+        return request.user.is_superuser
+
+    @admin.action(permissions=["erase"], description="Erase selected students and all their data")
+    def erase_students(self, request, queryset):
+        return privacy_views.admin_erase(self, request, queryset)
 
 
 # --- Classes ---------------------------------------------------------------------------
@@ -356,10 +413,9 @@ class EnrolmentInline(admin.TabularInline):
         return enrolment.student.username
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(KeepsWorkInline, admin.TabularInline):
     model = Assignment
     # A started assignment is deleted from its own page, whose confirmation counts the work.
-    formset = KeepsWorkFormSet
     fields = ("lesson", "opens_at", "due_at", "late_work_accepted")
     extra = 0
     verbose_name_plural = "lessons set for this class"
@@ -374,7 +430,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(StatesWorkOnDelete, admin.ModelAdmin):
+class ClassroomAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAdmin):
     work_of = "classrooms"
     list_display = ("name", "code", "joining_open", "student_count", "archived", "class_page")
     list_filter = ("archived", "joining_open")
@@ -386,7 +442,12 @@ class ClassroomAdmin(StatesWorkOnDelete, admin.ModelAdmin):
     actions = ("rotate_codes", "close_joining", "open_joining", "delete_selected")
 
     def get_queryset(self, request):
-        return access.classes_taught(request.user).annotate(student_total=Count("enrolments"))
+        # A GROUP BY drops Meta.ordering, and the autocomplete paginates: order explicitly.
+        return (
+            access.classes_taught(request.user)
+            .annotate(student_total=Count("enrolments"))
+            .order_by(*Classroom._meta.ordering)
+        )
 
     def get_changeform_initial_data(self, request):
         return {"teachers": [request.user.pk], **super().get_changeform_initial_data(request)}
@@ -436,7 +497,7 @@ class ClassroomAdmin(StatesWorkOnDelete, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(StatesWorkOnDelete, admin.ModelAdmin):
+class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAdmin):
     work_of = "assignments"
     actions = ("delete_selected",)
     list_display = ("lesson", "classroom", "opens_at", "due_at", "late_work_accepted")
@@ -454,3 +515,34 @@ class AssignmentAdmin(StatesWorkOnDelete, admin.ModelAdmin):
         elif db_field.name == "lesson":
             kwargs["queryset"] = access.assignable_lessons(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- What admin pages may name ----------------------------------------------------------
+# A class, and everything of it, is named on an admin page (a delete page's list of what
+# goes with an object, say) only to its teachers; others see a count (coexist.admin_privacy).
+
+_IN_CLASSES = "in classes you do not teach"
+private(Classroom, visible_to=access.classes_taught, outside="you do not teach")
+private(Enrolment, visible_to=access.enrolments_taught, outside=_IN_CLASSES)
+private(Assignment, visible_to=access.assignments_taught, outside=_IN_CLASSES)
+private(
+    SourceAnnotation,
+    visible_to=lambda user: SourceAnnotation.objects.filter(
+        assignment__in=access.assignments_taught(user)
+    ),
+    outside=_IN_CLASSES,
+)
+private(
+    Submission,
+    visible_to=lambda user: Submission.objects.filter(
+        assignment__in=access.assignments_taught(user)
+    ),
+    outside=_IN_CLASSES,
+)
+private(
+    SubmissionVersion,
+    visible_to=lambda user: SubmissionVersion.objects.filter(
+        submission__assignment__in=access.assignments_taught(user)
+    ),
+    outside=_IN_CLASSES,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,21 +23,41 @@ class WorkInUse(Exception):
 
 @dataclass(frozen=True)
 class Usage:
-    """Whose work refers to a piece of curriculum: how many students, in which classes."""
+    """Whose work refers to a piece of curriculum: how many students, in which classes.
+
+    Curriculum is shared but classes are private to their teachers, so `phrase` names
+    no class until `seen_by` says which ones the reader teaches; it counts the rest.
+    """
 
     students: int
-    classes: tuple[str, ...]
+    classes: tuple[tuple[int, str], ...]  # (pk, name) of each class, by name
+    shown: frozenset[int] | None = None  # the classes the reader may see named
 
     def __bool__(self) -> bool:
         return self.students > 0
 
+    def seen_by(self, taught: models.QuerySet) -> Usage:
+        """This usage as told to someone who teaches the classes in `taught` (one query)."""
+        ids = [pk for pk, _ in self.classes]
+        shown = taught.filter(pk__in=ids).values_list("pk", flat=True) if ids else ()
+        return replace(self, shown=frozenset(shown))
+
     def phrase(self) -> str:
-        """“the work of 23 students in 2 classes (10H History, 11R History)”, or
-        “the work of 5 students in 10H History”."""
+        """“the work of 23 students in 2 classes”, and for a reader, the classes they
+        teach: “… in 2 classes (10H History and 1 you do not teach)”, “… in 1 class
+        (10H History)”, “… in 3 classes you do not teach”."""
         people = f"{self.students} student{'' if self.students == 1 else 's'}"
-        if len(self.classes) == 1:
-            return f"the work of {people} in {self.classes[0]}"
-        return f"the work of {people} in {len(self.classes)} classes ({', '.join(self.classes)})"
+        total = len(self.classes)
+        said = f"the work of {people} in {total} class{'' if total == 1 else 'es'}"
+        if self.shown is None:
+            return said
+        named = [name for pk, name in self.classes if pk in self.shown]
+        others = total - len(named)
+        if not named:
+            return f"{said} you do not teach"
+        if others:
+            return f"{said} ({', '.join(named)} and {others} you do not teach)"
+        return f"{said} ({', '.join(named)})"
 
 
 class RefusesDeletionInUse:
@@ -52,14 +72,17 @@ class RefusesDeletionInUse:
 
 def usage_of(*querysets) -> Usage:
     """Students and classes behind some annotations and submissions (one query each)."""
-    pairs = set()
+    rows = set()
     for queryset in querysets:
-        pairs.update(
-            queryset.order_by().values_list("student_id", "assignment__classroom__name").distinct()
+        rows.update(
+            queryset.order_by()
+            .values_list("student_id", "assignment__classroom_id", "assignment__classroom__name")
+            .distinct()
         )
+    classes = {(pk, name) for _, pk, name in rows}
     return Usage(
-        students=len({student for student, _ in pairs}),
-        classes=tuple(sorted({name for _, name in pairs})),
+        students=len({student for student, _, _ in rows}),
+        classes=tuple(sorted(classes, key=lambda pair: (pair[1], pair[0]))),
     )
 
 
@@ -927,9 +950,16 @@ class Submission(models.Model):
 
 
 class FailedJoin(models.Model):
-    """A wrong class code, kept for a few minutes so guessing codes can be slowed down."""
+    """A wrong class code, kept for a few minutes so guessing codes can be slowed down.
+
+    Counted per address and per browser session separately (lessons.services.classes),
+    and only keyed hashes are stored: neither the address nor the session key itself.
+    """
 
     client = models.CharField(max_length=64, db_index=True, help_text="A hash of the address.")
+    session = models.CharField(
+        max_length=64, db_index=True, blank=True, help_text="A hash of the session key."
+    )
     at = models.DateTimeField(db_index=True)
 
     class Meta:

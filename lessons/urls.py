@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lessons.views import classes, curriculum, exports, joining, marking, student
+from lessons.views import classes, curriculum, exports, joining, marking, privacy, student
 
 app_name = "lessons"
 
@@ -70,5 +70,27 @@ urlpatterns = [
         "classes/<int:pk>/students/<int:student_pk>/new-password/",
         classes.reset_student_password,
         name="reset_password",
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/unlock/",
+        classes.unlock_student,
+        name="unlock_student",
+    ),
+    path("my-work/", privacy.my_work, name="my_work"),
+    path("my-work.json", privacy.my_work_json, name="my_work_json"),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/",
+        privacy.student_record,
+        name="student_record",
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/work.json",
+        privacy.student_record_json,
+        name="student_record_json",
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/erase/",
+        privacy.erase_student,
+        name="erase_student",
     ),
 ]

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coexist.admin_privacy import NamesOnlyWhatTheyMaySee, describe
 from sources.models import (
     Author,
     Interpretation,
@@ -26,7 +27,7 @@ from sources.resources import SourceResource
 
 
 @admin.register(Author)
-class AuthorAdmin(SimpleHistoryAdmin):
+class AuthorAdmin(NamesOnlyWhatTheyMaySee, SimpleHistoryAdmin):
     list_display = ("sort_name_display", "kind", "standpoint", "life_dates", "description")
     list_filter = ("kind", "standpoint")
     search_fields = ("family_name", "given_names", "description")
@@ -46,7 +47,7 @@ class AuthorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -140,7 +141,12 @@ class ProvenanceInline(admin.StackedInline):
 
 class RefusesProtectedDeletion(BaseInlineFormSet):
     """A row other records depend on (an interpretation a student chose, say) is not
-    deleted: the database would refuse, so the form says so instead of an error page."""
+    deleted: the database would refuse, so the form says so instead of an error page.
+
+    The records are named only as far as `reader` (set by the inline) may see them.
+    """
+
+    reader = None
 
     def clean(self):
         refusals = []
@@ -150,7 +156,7 @@ class RefusesProtectedDeletion(BaseInlineFormSet):
             collector = NestedObjects(using=router.db_for_write(self.model))
             collector.collect([form.instance])
             if collector.protected:
-                examples = "; ".join(str(obj) for obj in list(collector.protected)[:3])
+                examples = "; ".join(describe(collector.protected, self.reader)[:3])
                 count = len(collector.protected)
                 refusals.append(
                     f"“{form.instance}” cannot be removed: {count} "
@@ -176,6 +182,11 @@ class InterpretationInline(admin.StackedInline):
     )
     verbose_name = "interpretation argued in this work"
     verbose_name_plural = "interpretations argued in this work"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.reader = request.user  # a new class for each request
+        return formset
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("historian")
@@ -216,7 +227,7 @@ class StandpointFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class SourceAdmin(NamesOnlyWhatTheyMaySee, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = SourceAdminForm
     resource_classes = [SourceResource]
     list_display = ("title", "nature", "author_list", "date_display", "primary_or_secondary")
@@ -282,7 +293,7 @@ class SourceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Interpretation)
-class InterpretationAdmin(SimpleHistoryAdmin):
+class InterpretationAdmin(NamesOnlyWhatTheyMaySee, SimpleHistoryAdmin):
     list_display = ("position", "historian", "work", "stance", "question")
     list_filter = ("stance",)
     list_select_related = ("historian", "work")

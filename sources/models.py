@@ -7,11 +7,12 @@ stores a citation string, so correcting a page range corrects every citation at 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,9 +20,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from sources import citations
+from sources import citations, images
 from sources.dates import PartialDate
-from sources.images import validate_source_image
 from sources.text import render_text
 
 MAX_TEXT_LENGTH = 50_000
@@ -211,10 +211,37 @@ class SourceQuerySet(models.QuerySet):
     def secondary(self) -> SourceQuerySet:
         return self.filter(is_primary=False)
 
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Deleting sources in bulk (the admin's action) removes their images too."""
+        names = list(self.exclude(image="").values_list("image", flat=True))
+        deleted = super().delete()
+        discard_images_when_committed(names)
+        return deleted
+
 
 def source_image_path(instance: Source, filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
-    return f"sources/{instance.slug or 'source'}.{extension}"
+    """A random name, never the slug: an image's address cannot be guessed from the
+    source's, nor an earlier image's from the current one."""
+    return images.random_name("sources", filename)
+
+
+def discard_images_when_committed(names: Iterable[str]) -> None:
+    """Remove these image files once the change that freed them is committed.
+
+    Before then a rollback could bring back the row that names them. A file another
+    source still names (or names again by then) stays.
+    """
+    names = {name for name in names if name}
+    if not names:
+        return
+
+    def discard() -> None:
+        still_named = set(Source.objects.filter(image__in=names).values_list("image", flat=True))
+        storage = Source._meta.get_field("image").storage
+        for name in names - still_named:
+            storage.delete(name)
+
+    transaction.on_commit(discard, robust=True)
 
 
 class Source(models.Model):
@@ -252,11 +279,8 @@ class Source(models.Model):
         "a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. "
         "HTML is shown as typed, never run.",
     )
-    image = models.ImageField(
-        upload_to=source_image_path,
-        blank=True,
-        validators=[validate_source_image],
-        help_text="JPEG, PNG or WebP, at most 5 MB and 40 megapixels.",
+    image = images.ReencodedImageField(
+        upload_to=source_image_path, blank=True, help_text=images.HELP_TEXT
     )
     image_alt = models.CharField(
         "image description (alt text)",
@@ -287,6 +311,9 @@ class Source(models.Model):
 
     objects = SourceQuerySet.as_manager()
 
+    # The image's name as the database holds it, None until known (see `from_db`).
+    _stored_image: str | None = None
+
     class Meta:
         ordering = ["title"]
 
@@ -294,15 +321,50 @@ class Source(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        """Also removes the image this save replaces or clears, once it is committed."""
         if not self.slug:
             self.slug = _unique_slug(Source, self.title, self.pk)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "image" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        stored = self._image_in_database()
+        image = self.image
+        moved = image and image._committed and image.name != stored
+        if moved and not image.storage.exists(image.name):
+            # Reverting to (or recovering) a version whose image has since been replaced:
+            # that file is gone, so the image stored now stays.
+            self.image = stored
         super().save(*args, **kwargs)
+        if stored != self.image.name:
+            discard_images_when_committed([stored])
+        self._stored_image = self.image.name
 
     def get_absolute_url(self) -> str:
         return reverse("sources:detail", args=[self.slug])
 
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        stored = self._image_in_database()
+        deleted = super().delete(*args, **kwargs)
+        discard_images_when_committed([stored])
+        return deleted
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None) -> Source:
+        source = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        source._stored_image = source.__dict__.get("image")
+        return source
+
+    def _image_in_database(self) -> str:
+        if self._stored_image is not None:
+            return self._stored_image
+        if self.pk is None:
+            return ""
+        stored = Source.objects.filter(pk=self.pk).values_list("image", flat=True).first()
+        return stored or ""
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

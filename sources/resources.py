@@ -5,6 +5,11 @@ can prepare a reading list in a spreadsheet. Authors are written "Family, Given"
 separated by semicolons; a name without a comma is an organisation. Every row is checked
 with the models' own rules before anything is saved, and the admin imports all rows or
 none, reporting a bad row by its number.
+
+Every cell an export writes, headers included, goes through `coexist.csvsafe`: titles
+and texts are shared between teachers, so a source could carry a formula into another
+teacher's spreadsheet. An import takes that guard off again, so a file exported here comes
+back in exactly as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
+from coexist import csvsafe
 from sources.dates import PartialDate
 from sources.models import (
     Author,
@@ -84,6 +90,19 @@ class SourceResource(resources.ModelResource):
 
     # Export ------------------------------------------------------------------------------
 
+    def get_export_headers(self, selected_fields=None):
+        return [csvsafe.guard(name) for name in super().get_export_headers(selected_fields)]
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        """The row, every cell guarded: in every format, since any of them may be opened
+        in a spreadsheet, and `before_import_row` takes the guard off again.
+
+        An empty detail is an empty cell: import-export's own formula escaping
+        (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) writes every cell as text, None as "None".
+        """
+        row = super().export_resource(instance, selected_fields, **kwargs)
+        return [csvsafe.guard("" if value is None else value) for value in row]
+
     def export_field(self, field, instance, **kwargs):
         name = field.column_name
         if name in ROLE_COLUMNS:
@@ -123,6 +142,12 @@ class SourceResource(resources.ModelResource):
             rollback_on_validation_errors=rollback_on_validation_errors,
             **kwargs,
         )
+
+    def before_import_row(self, row, **kwargs):
+        """A cell this app's export guarded comes back as it was typed."""
+        for column, value in row.items():
+            row[column] = csvsafe.unguard(value)
+        super().before_import_row(row, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -7,7 +7,9 @@ types can become HTML or script.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from collections.abc import Callable, Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +40,46 @@ def render_text(text: str) -> SafeString:
         else:
             html.append(f"<p>{_inline(escape(block))}</p>")
     return mark_safe("\n".join(html))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_first_uses(html: str, terms: Sequence[str], mark: Callable[[int, str], str]) -> SafeString:
+    """Wrap where each term first appears in the text of `html` (as `render_text` makes
+    it) in `mark(index of the term, the words as escaped HTML)`.
+
+    Matched in the text a reader sees: tags are skipped and each run of text between
+    them is unescaped, searched, and escaped again. Matching the escaped HTML instead
+    would find a term such as “quot”, “amp”, “lt” or “gt” inside `&quot;` and break the
+    entity. Adds no text of its own, so highlight offsets do not move.
+    """
+    order = sorted(range(len(terms)), key=lambda index: -len(terms[index]))
+    order = [index for index in order if terms[index].strip()]
+    if not order:
+        return mark_safe(html)
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(f"(?P<t{index}>{re.escape(terms[index])})" for index in order)
+        + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    seen: set[int] = set()
+    parts = _TAG.split(str(html))
+    for number, part in enumerate(parts):
+        if not part or part.startswith("<"):
+            continue
+        text, pieces, position = html_lib.unescape(part), [], 0
+        for match in pattern.finditer(text):
+            index = int(match.lastgroup[1:])
+            if index in seen:
+                continue
+            seen.add(index)
+            pieces += [escape(text[position : match.start()]), mark(index, escape(match[0]))]
+            position = match.end()
+        if pieces:
+            parts[number] = "".join(pieces) + escape(text[position:])
+    return mark_safe("".join(parts))
 
 
 def plain_text(text: str) -> str:

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
 from coexist.models import User
+from coexist.usernames import USERNAME_HELP, validate_new_username
 from lessons.forms.fields import clean_name, max_length_of
 from lessons.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
 
@@ -53,13 +54,21 @@ class StudentSignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("first_name", "last_name", "username")
-        help_texts = {"username": "What you will log in with. Letters, digits and @ . + - _ only."}
+        help_texts = {"username": USERNAME_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
         self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
         self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
+
+    def clean_username(self) -> str:
+        """ASCII, and no look-alike of a username in use (“Student1”, “student1.” or a
+        Cyrillic “ѕtudent1” next to “student1”): see `coexist.usernames`."""
+        username = super().clean_username()
+        if username is not None:  # None: Django has already said the username is taken
+            validate_new_username(username)
+        return username
 
     def clean_first_name(self) -> str:
         return clean_name(self.cleaned_data["first_name"])

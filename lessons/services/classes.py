@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from coexist.models import User
+from coexist.usernames import skeleton, taken_skeletons
 from lessons.models import JOIN_CODE_ALPHABET, Classroom, Enrolment, FailedJoin
 
 # A one-time password a student can copy from a paper slip: no look-alike characters.
 PASSWORD_ALPHABET = JOIN_CODE_ALPHABET.lower()
-# Per address: a whole class behind one school address may mistype a code from the
-# board a few times each, while guessing one of 31**8 codes at 60 tries per 10 minutes
-# would take hundreds of thousands of years.
-JOIN_ATTEMPTS_ALLOWED = 60
-JOIN_ATTEMPT_WINDOW = timedelta(minutes=10)
+# Wrong class codes allowed within the window. Per address: a whole class behind one
+# school address may mistype a code from the board twice each. Per session: one pupil
+# is stopped well before they use up their classmates' share.
+WRONG_CODES_PER_ADDRESS = 60
+WRONG_CODES_PER_SESSION = 10
+WRONG_CODE_WINDOW = timedelta(minutes=10)
 
 
 def new_one_time_password() -> str:
@@ -60,20 +63,69 @@ def create_student(
     return student
 
 
-# --- Throttling wrong codes ------------------------------------------------------------
+# --- Slowing down wrong codes ---------------------------------------------------------
 
 
-def join_attempts_left(client: str, *, now=None) -> int:
+@dataclass(frozen=True)
+class TooManyWrongCodes:
+    """A wrong code over a limit: from this network (address) or from this browser (session)."""
+
+    network: bool
+    wait: timedelta
+
+    @property
+    def seconds(self) -> int:
+        return max(1, math.ceil(self.wait.total_seconds()))
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.seconds / 60))
+
+
+def wrong_codes_over_limit(
+    *, client: str, session: str, now: datetime | None = None
+) -> TooManyWrongCodes | None:
+    """Whether one more wrong code from this address or session is one too many.
+
+    Only wrong codes are ever limited: the view looks the code up first, and a code that
+    opens a class is accepted whatever was tried before, from that address, that browser
+    or anyone else behind the same school NAT. That is also the limit of what this can
+    do. Because a right code always works, every answer, a 429 included, tells a script
+    whether the code it sent was right, so a script that reads a 429 as "wrong" tests
+    codes as fast as the server answers and the throttle costs it nothing. What protects
+    a class is the code space: 31 characters, 8 long (new_join_code), 31**8 ≈ 8.5 × 10**11
+    codes. With 50 classes open to joining, a script running at 100 requests a second, day
+    and night, expects its first hit after about 5.4 years (31**8 / (50 × 100) s); someone
+    who stops at the limits (10 wrong codes per 10 minutes per browser, 60 per address)
+    after about 5,400 years. So the throttle stops guessing by hand and makes a script
+    show up in the log; closing joining once the class is in, and a new code when one
+    leaks, are what keep a class closed.
+
+    `client` and `session` are keyed hashes (the session's is "" before it has one).
+    """
     now = now or timezone.now()
-    recent = FailedJoin.objects.filter(client=client, at__gte=now - JOIN_ATTEMPT_WINDOW).count()
-    return max(JOIN_ATTEMPTS_ALLOWED - recent, 0)
+    recent = FailedJoin.objects.filter(at__gte=now - WRONG_CODE_WINDOW)
+    by_address = Q(client=client)
+    by_session = Q(session=session) if session else Q(pk__in=[])
+    stats = recent.aggregate(
+        from_address=Count("pk", filter=by_address),
+        address_oldest=Min("at", filter=by_address),
+        from_session=Count("pk", filter=by_session),
+        session_oldest=Min("at", filter=by_session),
+    )
+    waits = []
+    if stats["from_address"] >= WRONG_CODES_PER_ADDRESS:
+        waits.append(TooManyWrongCodes(True, stats["address_oldest"] + WRONG_CODE_WINDOW - now))
+    if stats["from_session"] >= WRONG_CODES_PER_SESSION:
+        waits.append(TooManyWrongCodes(False, stats["session_oldest"] + WRONG_CODE_WINDOW - now))
+    return max(waits, key=lambda limit: limit.wait, default=None)
 
 
-def record_failed_join(client: str, *, now=None) -> None:
+def record_wrong_code(*, client: str, session: str, now: datetime | None = None) -> None:
     now = now or timezone.now()
-    # Old rows are useless once outside the window; keep the table tiny.
-    FailedJoin.objects.filter(at__lt=now - JOIN_ATTEMPT_WINDOW).delete()
-    FailedJoin.objects.create(client=client, at=now)
+    # Rows outside the window count for nothing; keep the table tiny.
+    FailedJoin.objects.filter(at__lt=now - WRONG_CODE_WINDOW).delete()
+    FailedJoin.objects.create(client=client, session=session, at=now)
 
 
 # --- Rosters ---------------------------------------------------------------------------
@@ -100,57 +152,31 @@ class Slip:
     classroom: str
 
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_NO_DECOMPOSITION = str.maketrans(
-    {
-        "ß": "ss",
-        "Æ": "Ae",
-        "æ": "ae",
-        "Ø": "O",
-        "ø": "o",
-        "Œ": "Oe",
-        "œ": "oe",
-        "Ð": "D",
-        "ð": "d",
-        "Þ": "Th",
-        "þ": "th",
-        "Ł": "L",
-        "ł": "l",
-        "Đ": "D",
-        "đ": "d",
-        "ı": "i",
-    }
-)
-
-
 def username_base(first_name: str, last_name: str) -> str:
-    """ada.okafor from “Ada Okafor”; accents folded, anything else dropped."""
+    """ada.okafor from “Ada Okafor”: any script transliterated to ASCII (“Иван Петров”
+    → ivan.petrov, “Jürgen Strauß” → jurgen.strauss), anything else dropped. The name
+    itself stays as it was written."""
 
     def fold(text: str) -> str:
-        text = text.translate(_NO_DECOMPOSITION)
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())
+        return re.sub(r"[^a-z0-9]+", "", anyascii(text).lower())
 
     parts = [part for part in (fold(first_name), fold(last_name)) if part]
     return ".".join(parts)[:40] or "student"
 
 
 def _unique_usernames(names: list[RosterName]) -> list[str]:
-    bases = [username_base(name.first_name, name.last_name) for name in names]
-    query = Q()
-    for base in set(bases):
-        query |= Q(username__istartswith=base)
-    taken = {
-        username.lower()
-        for username in User.objects.filter(query).values_list("username", flat=True)
-    }
+    """A username for each name that neither is nor looks like one in use (or one given
+    to an earlier name in the list): “ada.okafor2” after “ada.okafor”, and never one a
+    student could mistake for another's (`coexist.usernames.skeleton`)."""
+    taken = taken_skeletons()
     usernames = []
-    for base in bases:
+    for name in names:
+        base = username_base(name.first_name, name.last_name)
         candidate, number = base, 1
-        while candidate in taken:
+        while skeleton(candidate) in taken:
             number += 1
             candidate = f"{base}{number}"
-        taken.add(candidate)
+        taken.add(skeleton(candidate))
         usernames.append(candidate)
     return usernames
 

@@ -226,9 +226,14 @@ def set_link(*, assignment, student, lesson_source_id, other_id: int, relation: 
     )
 
 
-def remove_link(*, assignment, student, lesson_source_id, other_id: int) -> None:
+def remove_link(*, assignment, student, lesson_source_id, other_id: int) -> bool:
+    """False if there was no such link: the page says so rather than "removed"."""
+    removed = []
+
     def change(annotation: SourceAnnotation) -> None:
-        annotation.links = [link for link in annotation.links if link.get("source") != other_id]
+        kept = [link for link in annotation.links if link.get("source") != other_id]
+        removed.append(len(kept) != len(annotation.links))
+        annotation.links = kept
 
     _change_marks(
         assignment=assignment,
@@ -237,6 +242,7 @@ def remove_link(*, assignment, student, lesson_source_id, other_id: int) -> None
         change=change,
         create=False,
     )
+    return bool(removed and removed[0])
 
 
 def save_answer(*, assignment, student, version: int, **fields) -> Saved:

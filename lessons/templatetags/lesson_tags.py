@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from django import template
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from sources.text import mark_first_uses
 
 register = template.Library()
 
@@ -20,31 +20,16 @@ def mark_glossary(html: SafeString, terms) -> SafeString:
     The term gets keyboard focus; the definition shows on hover and focus, and screen
     readers hear it through aria-describedby pointing at the glossary list.
     """
-    terms = sorted(terms, key=lambda t: -len(t.term))
-    if not terms:
-        return html
-    pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(escape(t.term)) for t in terms) + r")(?![\w-])",
-        re.IGNORECASE,
-    )
-    by_term = {escape(t.term).lower(): t for t in terms}
-    seen: set[int] = set()
+    terms = list(terms)
 
-    def mark(match: re.Match) -> str:
-        term = by_term.get(match.group(1).lower())
-        if term is None or term.pk in seen:
-            return match.group(0)
-        seen.add(term.pk)
+    def mark(index: int, words: str) -> str:
+        term = terms[index]
         return (
             f'<span class="gloss" tabindex="0" data-definition="{escape(term.definition)}" '
-            f'aria-describedby="gloss-{term.pk}">{match.group(1)}</span>'
+            f'aria-describedby="gloss-{term.pk}">{words}</span>'
         )
 
-    parts = re.split(r"(<[^>]*>)", str(html))
-    for index, part in enumerate(parts):
-        if part and not part.startswith("<"):
-            parts[index] = pattern.sub(mark, part)
-    return mark_safe("".join(parts))
+    return mark_first_uses(html, [term.term for term in terms], mark)
 
 
 @register.simple_tag

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coexist import lockout
+from coexist.models import User
 from lessons import access
 from lessons.forms.classes import RosterForm
 from lessons.models import (
@@ -48,6 +50,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "classroom": classroom,
             "join_url": request.build_absolute_uri(
                 reverse("lessons:join_class", args=[classroom.join_code])
+            ),
+            "locked_out": lockout.locked_out(
+                User.objects.filter(enrolments__classroom=classroom).values("username")
             ),
         },
     )
@@ -115,6 +120,19 @@ def reset_student_password(request: HttpRequest, pk: int, student_pk: int) -> Ht
     )
     slip = services.reset_password(student=student, classroom=classroom)
     return _slips(request, classroom, [slip], heading=f"New password for {slip.name}")
+
+
+@login_required
+@require_POST
+def unlock_student(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Lift a login lockout at once, instead of the student waiting it out."""
+    classroom = _get_class_for_teacher(request, pk)
+    student = get_object_or_404(
+        access.students_taught(request.user).filter(enrolments__classroom=classroom), pk=student_pk
+    )
+    lockout.unlock(student.username)
+    messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
+    return redirect(classroom)
 
 
 def _slips(request, classroom, slips, *, heading: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from coexist.csvsafe import FormulaSafeWriter
 from lessons.models import (
     Assignment,
     SourceAnnotation,
@@ -23,24 +24,9 @@ def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, Form
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
+    # Every cell guarded, headers included: prompt labels and source titles are shared
+    # between teachers, so any of them could carry a formula.
     return response, FormulaSafeWriter(csv.writer(response))
-
-
-def _cell(value) -> str:
-    """Text for a spreadsheet cell; a leading =, +, - or @ could run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class FormulaSafeWriter:
-    """A CSV writer that guards every cell it writes, headers included: prompt labels
-    and source titles are shared between teachers, so any of them could carry a formula."""
-
-    def __init__(self, writer):
-        self.writer = writer
-
-    def writerow(self, row) -> None:
-        self.writer.writerow([_cell(value) for value in row])
 
 
 def _when(moment) -> str:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
+import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
 
+from coexist.clients import client_address
 from lessons import access
 from lessons.forms.joining import JoinCodeForm, StudentSignupForm
 from lessons.models import (
@@ -19,53 +20,70 @@ from lessons.models import (
 )
 from lessons.services import classes as services
 
-
-def _client_key(request: HttpRequest) -> str:
-    """A hash of the visitor's address, for throttling; the address itself is not kept."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        # Behind the school's proxy, the last hop it appended is the real client.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.split(",")[-1].strip() or address
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+log = logging.getLogger(__name__)
 
 
-def _throttled(request: HttpRequest) -> HttpResponse | None:
-    if services.join_attempts_left(_client_key(request)) > 0:
-        return None
-    minutes = int(services.JOIN_ATTEMPT_WINDOW.total_seconds() // 60)
-    response = render(
-        request,
-        "lessons/joining/join.html",
-        {
-            "form": JoinCodeForm(),
-            "throttled": f"Too many wrong class codes have been tried from here. Wait {minutes} "
-            "minutes, then try again — or ask your teacher to check the code.",
-        },
-        status=429,
+def _keyed(kind: str, value: str) -> str:
+    """A keyed hash, so the throttle's table holds no address and no session key."""
+    return salted_hmac(f"lessons.joining.{kind}", value, algorithm="sha256").hexdigest()
+
+
+def _address_key(request: HttpRequest) -> str:
+    return _keyed("address", client_address(request))
+
+
+def _session_key(request: HttpRequest, *, create: bool = False) -> str:
+    if create and request.session.session_key is None:
+        request.session.save()  # a first wrong code starts the visitor's session
+    key = request.session.session_key
+    return _keyed("session", key) if key else ""
+
+
+def _wrong_code(request: HttpRequest, form: JoinCodeForm) -> HttpResponse:
+    """A well-formed code that opens no class: 404, or 429 once over a limit."""
+    client = _address_key(request)
+    limit = services.wrong_codes_over_limit(client=client, session=_session_key(request))
+    if limit is None:
+        services.record_wrong_code(client=client, session=_session_key(request, create=True))
+        form.add_error("code", "No class has that code. Check each character with your teacher.")
+        return render(request, "lessons/joining/join.html", {"form": form}, status=404)
+    where = "from this network" if limit.network else "in this browser"
+    log.warning(
+        "Wrong class codes: the %s limit is reached (key %s…).",
+        "address" if limit.network else "session",
+        client[:12],
     )
-    response["Retry-After"] = str(minutes * 60)
+    form.add_error(
+        "code",
+        f"Too many wrong class codes have been tried {where} in the last few minutes. "
+        f"Wait {limit.minutes} minute{'s' if limit.minutes != 1 else ''} before trying "
+        "another. The right code works at any time, so check each character with your "
+        "teacher.",
+    )
+    response = render(request, "lessons/joining/join.html", {"form": form}, status=429)
+    response["Retry-After"] = str(limit.seconds)
     return response
 
 
-def _find_class(request: HttpRequest, form: JoinCodeForm) -> tuple[Classroom | None, int]:
-    """The class a valid form's code opens, or an error on the form and its status."""
+def _find_class(request: HttpRequest, form: JoinCodeForm) -> Classroom | HttpResponse:
+    """The class a code opens, or the code form again saying what is wrong.
+
+    Only a code that could have been right counts against the throttle, and a right one
+    is never refused by it.
+    """
     if not form.is_valid():
-        services.record_failed_join(_client_key(request))
-        return None, 400
+        return render(request, "lessons/joining/join.html", {"form": form}, status=400)
     classroom = Classroom.objects.filter(join_code=form.cleaned_data["code"]).first()
     if classroom is None:
-        services.record_failed_join(_client_key(request))
-        form.add_error("code", "No class has that code. Check each character with your teacher.")
-        return None, 404
+        return _wrong_code(request, form)
     if not classroom.accepts_joiners:
         form.add_error(
             "code",
             f"“{classroom.name}” is not taking new students at the moment. "
             "Ask your teacher to open joining.",
         )
-        return None, 403
-    return classroom, 200
+        return render(request, "lessons/joining/join.html", {"form": form}, status=403)
+    return classroom
 
 
 def _teacher_cannot_join(request: HttpRequest, form: JoinCodeForm | None = None) -> HttpResponse:
@@ -95,12 +113,9 @@ def join(request: HttpRequest) -> HttpResponse:
         return _teacher_cannot_join(request)
     if request.method == "GET":
         return render(request, "lessons/joining/join.html", {"form": JoinCodeForm()})
-    if throttled := _throttled(request):
-        return throttled
-    form = JoinCodeForm(request.POST)
-    classroom, status = _find_class(request, form)
-    if classroom is None:
-        return render(request, "lessons/joining/join.html", {"form": form}, status=status)
+    classroom = _find_class(request, JoinCodeForm(request.POST))
+    if isinstance(classroom, HttpResponse):
+        return classroom
     if request.user.is_authenticated:
         return _joined(request, classroom)
     return redirect("lessons:join_class", code=classroom.join_code)
@@ -111,12 +126,9 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
     """Step two: a visitor makes an account; a signed-in student confirms."""
     if request.user.is_authenticated and not access.can_join_classes(request.user):
         return _teacher_cannot_join(request)
-    if throttled := _throttled(request):
-        return throttled
-    code_form = JoinCodeForm({"code": code})
-    classroom, status = _find_class(request, code_form)
-    if classroom is None:
-        return render(request, "lessons/joining/join.html", {"form": code_form}, status=status)
+    classroom = _find_class(request, JoinCodeForm({"code": code}))
+    if isinstance(classroom, HttpResponse):
+        return classroom
     if request.user.is_authenticated:
         if request.method == "POST":
             return _joined(request, classroom)

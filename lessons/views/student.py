@@ -11,6 +11,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -250,7 +251,8 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
             lesson_source_id=assignment.lesson_source_id,
             version=form.cleaned_data["version"],
             responses=form.responses(),
-            prompt_keys=[prompt.key for prompt in prompts],
+            # The prompts this page showed: one it did not send keeps its saved answer.
+            prompt_keys=[p.key for p in prompts if f"response_{p.key}" in request.POST],
             rating=form.cleaned_data["rating"],
             rating_reason=form.cleaned_data["rating_reason"],
             done=form.cleaned_data["done"],
@@ -341,25 +343,51 @@ def _answer_pairs(submission: Submission) -> list[tuple[str, str]]:
     ]
 
 
+def _missing_message(name: str) -> str:
+    return f"The “{name}” field is missing from what this page sent. Reload the page and try again."
+
+
+def _missing_fields(form) -> list[str]:
+    """Required fields the request did not carry at all: a broken save, not an empty box."""
+    return [
+        name
+        for name, errors in form.errors.as_data().items()
+        if name in form.fields
+        and name not in form.data
+        and any(error.code == "required" for error in errors)
+    ]
+
+
 def _invalid_json(form, prefix: str = "") -> JsonResponse:
     """A form that did not validate, for the page's script: the first problem in words,
     and every field's errors so it can mark them."""
+    errors = field_errors(form)
+    for name in _missing_fields(form):
+        errors[name] = [_missing_message(name)]
     return JsonResponse(
-        {"status": "invalid", "message": prefix + _first_error(form), "errors": field_errors(form)},
+        {"status": "invalid", "message": prefix + _first_error(form), "errors": errors},
         status=400,
     )
 
 
 def _first_error(form) -> str:
+    """The first problem, naming its field: a field missing from the request is named
+    as missing rather than as "This field is required."."""
+    missing = _missing_fields(form)
+    if missing:
+        return _missing_message(missing[0])
     for name, errors in form.errors.items():
         field = form.fields.get(name)
-        label = f"{field.label}: " if field is not None and field.label else ""
-        return f"{label}{errors[0]}"
+        if field is None:
+            return str(errors[0])
+        label = field.label or name.replace("_", " ").capitalize()
+        return f"{label}: {errors[0]}"
     return "check the form."
 
 
 def _marks_response(request, assignment, label: str, *, message: str, status: int = 200):
-    """After a highlight or link changes: JSON with the re-rendered lists, or a redirect."""
+    """After a highlight or link changes (or did not: 404, it was not there): JSON with
+    the re-rendered lists, or a redirect."""
     url = reverse("lessons:source_work", args=[assignment.pk, label])
     if not wants_json(request):
         if status < 400:
@@ -370,7 +398,7 @@ def _marks_response(request, assignment, label: str, *, message: str, status: in
     context = _source_page_context(request, assignment, label)
     return JsonResponse(
         {
-            "status": "saved" if status < 400 else "invalid",
+            "status": {200: "saved", 404: "not_found"}.get(status, "invalid"),
             "message": message,
             "highlights_html": render_to_string(
                 "lessons/student/source.html#highlights", context, request=request
@@ -446,8 +474,15 @@ def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: st
         lesson_source_id=assignment.lesson_source_id,
         highlight_id=highlight_id,
     )
-    message = "Highlight removed." if removed else "That highlight was already gone."
-    return _marks_response(request, assignment, label, message=message)
+    if not removed:
+        return _marks_response(
+            request,
+            assignment,
+            label,
+            message="That highlight was already removed or never existed.",
+            status=404,
+        )
+    return _marks_response(request, assignment, label, message="Highlight removed.")
 
 
 @student_required
@@ -479,12 +514,20 @@ def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> Htt
     assignment = _get_assignment_for_student(request, pk, label=label)
     if refused := _refuse_if_locked(request, assignment, back=_source_url(assignment, label)):
         return refused
-    work.remove_link(
+    removed = work.remove_link(
         assignment=assignment,
         student=request.user,
         lesson_source_id=assignment.lesson_source_id,
         other_id=other_pk,
     )
+    if not removed:
+        return _marks_response(
+            request,
+            assignment,
+            label,
+            message="That link was already removed or never existed.",
+            status=404,
+        )
     return _marks_response(request, assignment, label, message="Link removed.")
 
 
@@ -579,6 +622,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
     lesson_sources, interpretations = choices
     form = AnswerForm(request.POST, lesson_sources=lesson_sources, interpretations=interpretations)
+    if "answer" not in request.POST:
+        # A broken save, not an emptied box: saving it would empty the student's answer.
+        form.add_error("answer", ValidationError(_missing_message("answer"), code="required"))
     if not form.is_valid():
         if wants_json(request):
             return _invalid_json(form, "Not saved: ")

@@ -75,7 +75,8 @@
   class Autosave {
     constructor(form) {
       this.form = form;
-      this.key = "coexist:" + form.dataset.draftKey;
+      // A copy of unsaved text in this browser, kept per signed-in person (drafts.js).
+      this.draftName = form.dataset.draftKey;
       this.status = form.querySelector("[data-save-status]");
       this.versionInput = form.querySelector("input[name=version]");
       this.timer = null;
@@ -133,26 +134,15 @@
     }
 
     keepDraft() {
-      try {
-        localStorage.setItem(
-          this.key,
-          JSON.stringify({
-            fields: fieldValues(this.form),
-            version: Number(this.versionInput.value),
-            at: Date.now(),
-          }),
-        );
-      } catch (error) {
-        // Storage full or disabled: the server copy and the open page still hold the text.
-      }
+      window.coexistDrafts.save(this.draftName, {
+        fields: fieldValues(this.form),
+        version: Number(this.versionInput.value),
+        at: Date.now(),
+      });
     }
 
     dropDraft() {
-      try {
-        localStorage.removeItem(this.key);
-      } catch (error) {
-        /* nothing to drop */
-      }
+      window.coexistDrafts.drop(this.draftName);
     }
 
     changed() {
@@ -306,12 +296,7 @@
     }
 
     offerDraft() {
-      let draft = null;
-      try {
-        draft = JSON.parse(localStorage.getItem(this.key) || "null");
-      } catch (error) {
-        draft = null;
-      }
+      const draft = window.coexistDrafts.load(this.draftName);
       if (!draft || !draft.fields) return;
       const current = fieldValues(this.form);
       const differs = Object.keys(draft.fields).some(
@@ -345,8 +330,19 @@
       });
     }
 
+    // Save what is typed, then go on (to submit, or to log out). A save already on its
+    // way is waited for; a refused or failed one stops here, its status saying why.
     async saveBefore(callback) {
-      if (this.dirty()) await this.saveNow();
+      for (let attempts = 0; attempts < 2; attempts += 1) {
+        while (this.inFlight) await new Promise((resolve) => setTimeout(resolve, 100));
+        if (!this.dirty()) {
+          callback();
+          return;
+        }
+        if (this.blocked) return;
+        await this.saveNow();
+      }
+      while (this.inFlight) await new Promise((resolve) => setTimeout(resolve, 100));
       if (!this.dirty()) callback();
     }
   }
@@ -616,6 +612,17 @@
     renderHighlights();
     wireSelection();
     wireMarksForms(autosave);
+    // Logging out clears this browser's drafts, so text not saved yet is saved first.
+    const logout = document.querySelector("form[data-logout]");
+    if (logout && autosave) {
+      let triedSaving = false;
+      logout.addEventListener("submit", (event) => {
+        if (triedSaving || autosave.blocked || !autosave.dirty()) return;
+        triedSaving = true;
+        event.preventDefault();
+        autosave.saveBefore(() => logout.requestSubmit());
+      });
+    }
     const submitLink = document.querySelector("[data-submit-link]");
     if (submitLink && autosave) {
       submitLink.addEventListener("click", (event) => {

@@ -41,7 +41,7 @@ def test_the_owner_is_refused_the_edits_that_would_lose_work_and_retires_a_sourc
     log_in(page, "teacher", "coexist-demo")
     page.goto(lesson_change_url(live_server))
     expect(page.locator(".field-work_status")).to_contain_text(
-        "Students have started this lesson: the work of 5 students in 10H History"
+        "Students have started this lesson: the work of 5 students in 1 class (10H History)"
     )
 
     # Another framework: refused, with the way out.

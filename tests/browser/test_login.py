@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, make_teacher
+from tests.factories import PASSWORD, make_student, make_teacher
+from tests.lessons.factories import make_classroom
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,3 +54,35 @@ def test_the_skip_link_moves_keyboard_focus_to_the_main_content(page: Page, live
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_locked_out_student_is_unlocked_by_their_teacher_and_logs_in(
+    page: Page, live_server, log_in, assert_accessible, screenshot_dir
+):
+    teacher = make_teacher("ms_okafor", display_name="Ms Okafor")
+    sam = make_student("sam", first_name="Sam", last_name="Patel")
+    classroom = make_classroom(name="10H History", teachers=[teacher], students=[sam])
+
+    for _ in range(5):
+        log_in(page, "sam", "wrong-password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many wrong passwords")
+    log_in(page, "sam", PASSWORD)
+    expect(page.get_by_role("alert")).to_contain_text("The account “sam” is locked for now")
+    expect(page.get_by_text("Ask your teacher to unlock your account")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "login-locked-out.png", full_page=True)
+
+    # Only Sam's account is locked: the teacher logs in on the same computer.
+    log_in(page, "ms_okafor", PASSWORD)
+    page.goto(f"{live_server.url}/classes/{classroom.pk}/")
+    row = page.get_by_role("row").filter(has_text="Sam Patel")
+    expect(row.get_by_text("Locked out")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "class-locked-student.png", full_page=True)
+    row.get_by_role("button", name="Unlock Sam Patel").click()
+    expect(page.get_by_text("Sam Patel can log in again.")).to_be_visible()
+    expect(page.get_by_text("Locked out")).to_have_count(0)
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, "sam", PASSWORD)
+    expect(page.locator(".signed-in")).to_contain_text("Signed in as Sam")

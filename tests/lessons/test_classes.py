@@ -283,8 +283,9 @@ def test_the_class_page_query_count_does_not_grow_with_students_or_assignments(
     # 1 session, 2 the teacher, 3 the teacher's groups (is the user a teacher?),
     # 4 the class among the classes they teach, 5 its teachers, 6 its enrolments with
     # students, 7 its assignments with lessons and their started/to-review/returned
-    # counts.
-    with django_assert_num_queries(7):
+    # counts, 8 which of its students are locked out of logging in (django-axes'
+    # access attempts for the class's usernames).
+    with django_assert_num_queries(8):
         response = teacher_client.get(class_url(classroom))
     assert len(response.context["classroom"].enrolments.all()) == students
     assert len(response.context["classroom"].assignments.all()) == assignments

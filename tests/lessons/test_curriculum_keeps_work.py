@@ -66,6 +66,8 @@ TEXT = {
     "D": "A summit in Geneva raised hopes of a thaw between East and West.",
 }
 BOTH_CLASSES = "the work of 2 students in 2 classes (10H History, 11R History)"
+# What the lesson's owner reads: she teaches 10H, and another teacher's class is counted.
+OWNERS_VIEW = "the work of 2 students in 2 classes (10H History and 1 you do not teach)"
 
 
 # --- The world: one lesson, two classes, two students' work ------------------------------
@@ -335,7 +337,8 @@ def test_the_world_holds_the_work_it_describes(world):
     assert [ls.pk for ls in world.lesson.lesson_sources.all()] == [
         world.sources[label].pk for label in "ABCD"
     ]
-    assert world.lesson.usage().phrase() == BOTH_CLASSES
+    assert world.lesson.usage().phrase() == "the work of 2 students in 2 classes"
+    assert world.lesson.usage().seen_by(Classroom.objects.all()).phrase() == BOTH_CLASSES
 
 
 # --- Driving the admin as a browser does --------------------------------------------------
@@ -655,7 +658,8 @@ def test_the_lesson_page_says_its_letters_and_framework_are_locked(world):
         as_user(world.teacher).get(reverse("admin:lessons_lesson_change", args=[world.lesson.pk]))
     )
     assert "Students have started this lesson" in page
-    assert BOTH_CLASSES in page
+    assert OWNERS_VIEW in page
+    assert "11R" not in page
 
 
 # Deleting curriculum: Django's protected-objects page, or a message on the form.
@@ -904,7 +908,10 @@ def test_archiving_a_class_keeps_its_work(world, editor):
 APP_PAGES = {
     # Classes and joining
     "preview", "join", "join_class", "class", "class_joining", "class_rotate_code",
-    "class_roster", "reset_password",
+    "class_roster", "reset_password", "unlock_student",
+    # Privacy: a copy of one student's work, and erasing a student (their work, never
+    # curriculum; tests/lessons/test_privacy.py walks it)
+    "my_work", "my_work_json", "student_record", "student_record_json", "erase_student",
     # A student's own work
     "assignment", "answer", "submit", "bibliography", "source_work", "highlight_add",
     "highlight_remove", "link_add", "link_remove",

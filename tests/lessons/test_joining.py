@@ -50,31 +50,46 @@ def try_code(client, how: str, code: str, **extra):
     return client.get(join_url(code), **extra)
 
 
-def client_key(address: str = "127.0.0.1") -> str:
-    return views._client_key(RequestFactory().get("/", REMOTE_ADDR=address))
+def address_key(address: str = "127.0.0.1") -> str:
+    return views._address_key(RequestFactory().get("/", REMOTE_ADDR=address))
 
 
-def fail_many(address: str = "127.0.0.1", *, times: int = 20, ago=timedelta(0)) -> None:
+def session_key(client) -> str:
+    return views._keyed("session", client.session.session_key)
+
+
+def fail_many(
+    address: str = "127.0.0.1", *, session: str = "", times: int, ago=timedelta(0)
+) -> None:
+    """Wrong codes as the throttle records them, `ago` in the past."""
     when = timezone.now() - ago
     for _ in range(times):
-        services.record_failed_join(client_key(address), now=when)
+        services.record_wrong_code(client=address_key(address), session=session, now=when)
 
 
-SHIPPED_LIMIT = services.JOIN_ATTEMPTS_ALLOWED
+def wrong_code(client, **extra):
+    return client.post(reverse("lessons:join"), {"code": UNUSED_CODE}, **extra)
 
 
-@pytest.fixture(autouse=True)
-def _a_lower_limit(monkeypatch):
-    """These tests exhaust a limit of 20; the shipped limit is checked on its own below."""
-    monkeypatch.setattr(services, "JOIN_ATTEMPTS_ALLOWED", 20)
+PER_ADDRESS = services.WRONG_CODES_PER_ADDRESS
+PER_SESSION = services.WRONG_CODES_PER_SESSION
 
 
-def test_the_shipped_limit_lets_a_class_behind_one_address_mistype_but_not_guess():
+def test_the_shipped_limits_let_a_class_behind_one_address_mistype_twice_each():
+    assert PER_ADDRESS >= 30 * 2
+    assert PER_SESSION < PER_ADDRESS
+    assert services.WRONG_CODE_WINDOW.total_seconds() == 10 * 60
+
+
+def test_the_code_space_keeps_a_script_that_ignores_the_throttle_busy_for_years():
+    """The throttle cannot stop a script (a right code always works, so a 429 means
+    "wrong"); the number of codes must. 50 open classes, 100 requests a second."""
     from lessons.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 
-    assert SHIPPED_LIMIT >= 30 * 2
-    guesses_per_year = SHIPPED_LIMIT * 6 * 24 * 365
-    assert guesses_per_year / len(JOIN_CODE_ALPHABET) ** JOIN_CODE_LENGTH < 1e-5
+    codes = len(JOIN_CODE_ALPHABET) ** JOIN_CODE_LENGTH
+    assert codes == 852_891_037_441
+    years_to_first_hit = codes / (50 * 100) / (365.25 * 24 * 3600)
+    assert years_to_first_hit > 5
 
 
 # --- The code form ---------------------------------------------------------------------
@@ -248,11 +263,13 @@ def test_a_code_no_class_has_is_not_found(client, classroom, how):
 @pytest.mark.parametrize(
     ("how", "code"), [("typed", "ABCD234"), ("link", "ABCD23456"), ("typed", "ABCD-23!5")]
 )
-def test_a_code_of_the_wrong_shape_is_a_bad_request(client, db, how, code):
+def test_a_code_of_the_wrong_shape_is_a_bad_request_and_not_counted_as_a_guess(
+    client, db, how, code
+):
     response = try_code(client, how, code)
     assert response.status_code == 400
     assert "That is not a class code" in response.content.decode()
-    assert FailedJoin.objects.count() == 1
+    assert FailedJoin.objects.count() == 0  # it could not have been right
 
 
 @pytest.mark.parametrize(
@@ -284,92 +301,151 @@ def test_an_archived_class_turns_students_away(student_client):
     assert not archived.enrolments.exists()
 
 
-# --- Throttling ------------------------------------------------------------------------
+# --- Throttling wrong codes ------------------------------------------------------------
 
 
-def test_after_twenty_wrong_codes_even_the_right_code_is_refused_for_a_while(client, cold_war):
-    statuses = {client.post(reverse("lessons:join"), {"code": UNUSED_CODE}).status_code}
-    statuses |= {
-        client.post(reverse("lessons:join"), {"code": "ABC"}).status_code for _ in range(19)
-    }
-    assert statuses == {400, 404}
+def test_the_right_code_works_after_sixty_wrong_ones_from_the_same_address(
+    client, student, cold_war
+):
+    from django.test import Client
 
-    response = client.post(reverse("lessons:join"), {"code": cold_war.join_code})
+    guessers = [Client() for _ in range(PER_ADDRESS // PER_SESSION)]
+    for guesser in guessers:
+        statuses = {wrong_code(guesser).status_code for _ in range(PER_SESSION)}
+        assert statuses == {404}
+    assert FailedJoin.objects.count() == PER_ADDRESS == 60
+    assert wrong_code(Client()).status_code == 429
+
+    # A classmate in a new browser with the right code, and the guesser themselves.
+    for pupil in (client, guessers[0]):
+        response = pupil.post(reverse("lessons:join"), {"code": cold_war.display_code})
+        assert response["Location"] == join_url(cold_war.join_code)
+        assert pupil.get(join_url(cold_war.join_code)).status_code == 200
+    response = client.post(join_url(cold_war.join_code), SIGNUP)
+    assert response["Location"] == reverse("home")
+    assert cold_war.enrolments.filter(student__username="zoe.o").exists()
+
+    # A signed-in student joining another class from the same address.
+    signed_in = Client()
+    signed_in.force_login(student)
+    response = signed_in.post(reverse("lessons:join"), {"code": cold_war.join_code})
+    assert response["Location"] == reverse("home")
+    assert cold_war.enrolments.filter(student=student).exists()
+    assert FailedJoin.objects.count() == 60  # right codes are never counted
+
+
+@pytest.mark.parametrize("how", ["typed", "link"])
+def test_wrong_codes_over_the_session_limit_get_429_saying_when_to_try_again(client, db, how):
+    for _ in range(PER_SESSION):
+        assert try_code(client, how, UNUSED_CODE).status_code == 404
+    response = try_code(client, how, UNUSED_CODE)
     html = response.content.decode()
     assert response.status_code == 429
-    assert response["Retry-After"] == "600"
-    assert "Too many wrong class codes" in html
-    assert "Wait 10 minutes" in html
-    assert client.get(join_url(cold_war.join_code)).status_code == 429
-    assert FailedJoin.objects.count() == 20
+    assert 590 <= int(response["Retry-After"]) <= 600
+    assert "Too many wrong class codes have been tried in this browser" in html
+    assert "Wait 10 minutes before trying another" in html
+    assert "The right code works at any time" in html
+    assert 'name="code"' in html  # the form is still there for the right code
+    assert FailedJoin.objects.count() == PER_SESSION  # over the limit nothing more is stored
 
 
-def test_another_address_is_not_throttled(client, cold_war):
-    fail_many("10.0.0.1")
-    code = {"code": cold_war.join_code}
-    assert client.post(reverse("lessons:join"), code, REMOTE_ADDR="10.0.0.1").status_code == 429
-    response = client.post(reverse("lessons:join"), code, REMOTE_ADDR="10.0.0.2")
-    assert response.status_code == 302
+def test_a_signed_in_student_guessing_is_limited_by_their_session(student_client, cold_war):
+    for _ in range(PER_SESSION):
+        assert wrong_code(student_client).status_code == 404
+    assert wrong_code(student_client).status_code == 429
+    response = student_client.post(reverse("lessons:join"), {"code": cold_war.join_code})
+    assert response["Location"] == reverse("home")
 
 
-def test_wrong_codes_from_more_than_ten_minutes_ago_are_forgotten(client, cold_war):
-    fail_many(ago=timedelta(minutes=11))
-    response = client.post(reverse("lessons:join"), {"code": cold_war.join_code})
-    assert response["Location"] == join_url(cold_war.join_code)
-    assert client.post(reverse("lessons:join"), {"code": UNUSED_CODE}).status_code == 404
+def test_one_browser_over_its_limit_leaves_the_rest_of_the_address_guessing(client, db):
+    from django.test import Client
+
+    for _ in range(PER_SESSION):
+        wrong_code(client)
+    assert wrong_code(client).status_code == 429
+    assert wrong_code(Client()).status_code == 404
+
+
+def test_a_new_session_does_not_reset_the_address_limit(client, db):
+    fail_many(times=PER_ADDRESS)
+    response = wrong_code(client)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "tried from this network in the last few minutes" in html
+    assert FailedJoin.objects.count() == PER_ADDRESS
+
+
+def test_another_address_is_not_limited(client, db):
+    fail_many("10.0.0.1", times=PER_ADDRESS)
+    assert wrong_code(client, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert wrong_code(client, REMOTE_ADDR="10.0.0.2").status_code == 404
+
+
+def test_the_wait_is_until_the_oldest_wrong_code_leaves_the_window(client, db):
+    fail_many(times=PER_ADDRESS, ago=timedelta(minutes=9))
+    response = wrong_code(client)
+    assert response.status_code == 429
+    assert 50 <= int(response["Retry-After"]) <= 60
+    assert "Wait 1 minute before" in response.content.decode()
+
+
+def test_wrong_codes_from_more_than_ten_minutes_ago_are_forgotten(client, db):
+    fail_many(times=PER_ADDRESS, ago=timedelta(minutes=11))
+    assert wrong_code(client).status_code == 404
     assert FailedJoin.objects.count() == 1  # the old ones are cleared out
 
 
-def test_wrong_codes_from_nine_minutes_ago_still_count(client, cold_war):
-    fail_many(ago=timedelta(minutes=9))
-    response = client.post(reverse("lessons:join"), {"code": cold_war.join_code})
-    assert response.status_code == 429
+def test_wrong_codes_from_nine_minutes_ago_still_count(client, db):
+    fail_many(times=PER_ADDRESS, ago=timedelta(minutes=9))
+    assert wrong_code(client).status_code == 429
 
 
-def test_successful_joins_are_not_counted_as_failures(client, cold_war):
-    fail_many(times=19)
-    for _ in range(5):
-        response = client.post(reverse("lessons:join"), {"code": cold_war.join_code})
-        assert response.status_code == 302
-    assert client.get(join_url(cold_war.join_code)).status_code == 200
-    assert client.post(reverse("lessons:join"), {"code": UNUSED_CODE}).status_code == 404
-    assert client.post(reverse("lessons:join"), {"code": cold_war.join_code}).status_code == 429
+def test_right_codes_and_closed_classes_are_not_counted_as_wrong(student_client, cold_war):
+    closed = make_classroom(name="12P Politics", joining_open=False)
+    for _ in range(PER_SESSION + 5):
+        student_client.post(reverse("lessons:join"), {"code": cold_war.join_code})
+        student_client.post(reverse("lessons:join"), {"code": closed.join_code})
+    assert FailedJoin.objects.count() == 0
+    assert wrong_code(student_client).status_code == 404
 
 
-def test_a_wrong_code_is_remembered_by_a_hash_not_the_address(client, db):
-    client.post(reverse("lessons:join"), {"code": UNUSED_CODE}, REMOTE_ADDR="10.0.0.7")
-    client.post(reverse("lessons:join"), {"code": UNUSED_CODE}, REMOTE_ADDR="10.0.0.8")
-    stored = set(FailedJoin.objects.values_list("client", flat=True))
-    assert len(stored) == 2
-    for key in stored:
-        assert re.fullmatch(r"[0-9a-f]{64}", key)
-        assert "10.0.0." not in key
+def test_a_wrong_code_is_remembered_by_keyed_hashes_not_the_address_or_session(client, db):
+    wrong_code(client, REMOTE_ADDR="10.0.0.7")
+    wrong_code(client, REMOTE_ADDR="10.0.0.8")
+    rows = list(FailedJoin.objects.values_list("client", "session"))
+    assert len({address for address, _ in rows}) == 2
+    assert {session for _, session in rows} == {session_key(client)}
+    for address, session in rows:
+        assert re.fullmatch(r"[0-9a-f]{64}", address)
+        assert re.fullmatch(r"[0-9a-f]{64}", session)
+        assert client.session.session_key not in session
 
 
-def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(client, cold_war, settings):
-    settings.SECURE_PROXY_SSL_HEADER = None  # not behind a proxy: the header is anyone's
-    fail_many("127.0.0.1")
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(client, cold_war, settings):
+    settings.TRUSTED_PROXIES = 0
+    fail_many("127.0.0.1", times=PER_ADDRESS)
+    for forged in ("10.9.9.9", "10.9.9.9, 10.0.0.5", "not an address"):
+        assert wrong_code(client, HTTP_X_FORWARDED_FOR=forged).status_code == 429
+    assert FailedJoin.objects.count() == PER_ADDRESS
     response = client.post(
         reverse("lessons:join"), {"code": cold_war.join_code}, HTTP_X_FORWARDED_FOR="10.9.9.9"
     )
-    assert response.status_code == 429
+    assert response["Location"] == join_url(cold_war.join_code)
 
 
-def test_behind_the_proxy_the_address_it_appended_is_throttled(client, cold_war, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    code = {"code": cold_war.join_code}
-    for forged in range(20):
-        client.post(
-            reverse("lessons:join"),
-            {"code": UNUSED_CODE},
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 10.0.0.5",
-        )
-    forged_again = client.post(
-        reverse("lessons:join"), code, HTTP_X_FORWARDED_FOR="192.0.2.99, 10.0.0.5"
-    )
+def test_behind_one_trusted_proxy_the_address_it_appended_is_limited(client, db, settings):
+    from django.test import Client
+
+    settings.TRUSTED_PROXIES = 1
+    for forged in range(PER_ADDRESS):
+        # A new browser each time, and a new forged left-hand entry: still one bucket.
+        response = wrong_code(Client(), HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 10.0.0.5")
+        assert response.status_code == 404
+    assert FailedJoin.objects.values("client").distinct().count() == 1
+    forged_again = wrong_code(client, HTTP_X_FORWARDED_FOR="192.0.2.99, 10.0.0.5")
     assert forged_again.status_code == 429
-    other_pupil = client.post(reverse("lessons:join"), code, HTTP_X_FORWARDED_FOR="10.0.0.6")
-    assert other_pupil.status_code == 302
+    another_pupil = wrong_code(client, HTTP_X_FORWARDED_FOR="10.0.0.6")
+    assert another_pupil.status_code == 404
 
 
 # --- A signed-in student follows a class link ------------------------------------------

@@ -332,7 +332,10 @@ def test_a_csv_with_old_mac_line_endings_is_read(teacher_client, classroom):
         ("Siân", "O’Neill-Ng", "sian.oneillng"),
         ("Mary Jane", "Watson", "maryjane.watson"),
         ("Cher", "", "cher"),
-        ("李", "王", "student"),
+        ("李", "王", "li.wang"),
+        ("Иван", "Петров", "ivan.petrov"),
+        ("Νίκος", "Παππάς", "nikos.pappas"),
+        ("’", "-", "student"),
         ("A" * 30, "B" * 30, "a" * 30 + "." + "b" * 9),
     ],
 )

@@ -420,6 +420,21 @@ def test_a_glossary_term_is_marked_once_where_it_first_appears(student_client, a
     assert f'<dd id="gloss-{other.pk}">Believing in private ownership.</dd>' in content
 
 
+def test_a_glossary_term_spelled_like_an_entity_does_not_break_the_source_text(
+    student_client, classroom
+):
+    lesson = make_text_lesson('The "Lt" & the <gt> met.')
+    assignment = make_assignment(classroom, lesson=lesson)
+    for term in ("quot", "amp", "Lt", "gt"):
+        add_glossary(lesson, term, f"The word {term}.")
+    content = page(student_client.get(url("source_work", assignment, "A")))
+    text = content[content.index('id="source-text"') :]
+    text = text[: text.index("</div>")]
+    assert re.findall(r'<span class="gloss"[^>]*>([^<]*)</span>', text) == ["Lt", "gt"]
+    assert "&quot;" in text and "&amp;" in text and "&lt;" in text
+    assert "&<span" not in text and "&amp;amp;" not in text
+
+
 def test_a_glossary_definition_with_html_is_escaped_on_the_source_page(student_client, assignment):
     term = add_glossary(assignment.lesson, "capitalist", 'A <script>alert("x")</script> system')
     content = page(student_client.get(url("source_work", assignment, "A")))

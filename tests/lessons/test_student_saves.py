@@ -473,7 +473,7 @@ def test_an_invalid_html_highlight_shows_the_error_and_keeps_the_typed_words(
     assert the_highlights(student) == []
 
 
-def test_removing_a_highlight_twice_says_it_was_already_gone(student_client, assignment, student):
+def test_removing_a_highlight_twice_says_it_was_not_there(student_client, assignment, student):
     add_highlight(student_client, assignment, {"quote": "We say"}, **JSON)
     add_highlight(student_client, assignment, {"quote": "not a truce"}, **JSON)
     first, second = the_highlights(student)
@@ -484,8 +484,8 @@ def test_removing_a_highlight_twice_says_it_was_already_gone(student_client, ass
 
     assert once.json()["message"] == "Highlight removed."
     assert "<q>We say</q>" not in once.json()["highlights_html"]
-    assert twice.status_code == 200
-    assert twice.json()["message"] == "That highlight was already gone."
+    assert twice.status_code == 404
+    assert twice.json()["message"] == "That highlight was already removed or never existed."
     assert the_highlights(student) == [second]
 
 

@@ -90,7 +90,7 @@ def test_an_answer_is_saved_with_its_judgement_citations_and_historian(
 
 def test_an_uncited_source_is_left_out_of_the_citations(student_client, assignment, student):
     a, b = source(assignment, "A"), source(assignment, "B")
-    data = {"version": 0, f"cite_{a.pk}": "", f"cite_{b.pk}": "supports"}
+    data = {"version": 0, "answer": ANSWER, f"cite_{a.pk}": "", f"cite_{b.pk}": "supports"}
     save_answer(student_client, assignment, data, **JSON)
     assert mine(student).cited == {str(b.pk): "supports"}
 
@@ -141,7 +141,7 @@ def test_a_judgement_off_the_scale_is_refused(student_client, assignment, studen
 def test_a_citation_role_that_is_not_supports_or_challenges_is_refused(
     student_client, assignment, student
 ):
-    data = {"version": 0, f"cite_{source(assignment, 'A').pk}": "ignores"}
+    data = {"version": 0, "answer": ANSWER, f"cite_{source(assignment, 'A').pk}": "ignores"}
     response = save_answer(student_client, assignment, data, **JSON)
     assert response.status_code == 400
     assert "supports or challenges" in response.json()["message"]

@@ -17,7 +17,7 @@ from sources.models import (
     Source,
     parse_timestamp,
 )
-from sources.text import render_text
+from sources.text import mark_first_uses, render_text
 from tests.sources.factories import (
     image_upload,
     make_author,
@@ -193,6 +193,53 @@ def test_html_in_source_text_is_escaped_not_run():
     assert html == (
         "<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;b onclick=&quot;x&quot;&gt;bold&lt;/b&gt;</p>"
     )
+
+
+# Marking glossary words in source text
+
+
+def bracket(index: int, words: str) -> str:
+    return f"[{index}:{words}]"
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "marked"),
+    [
+        ("quot", 'He said "quot" twice.', "<p>He said &quot;[0:quot]&quot; twice.</p>"),
+        ("amp", "Tom & Jerry amp it up.", "<p>Tom &amp; Jerry [0:amp] it up.</p>"),
+        ("lt", "a < b, the lt sign", "<p>a &lt; b, the [0:lt] sign</p>"),
+        ("gt", "b > a, the gt sign", "<p>b &gt; a, the [0:gt] sign</p>"),
+        ("Lt", "LT < Lt Col", "<p>[0:LT] &lt; Lt Col</p>"),
+        ("x27", "Kennedy's x27", "<p>Kennedy&#x27;s [0:x27]</p>"),
+        ("quot", 'Only "quotes" here.', "<p>Only &quot;quotes&quot; here.</p>"),
+        ("lt", "<<>>", "<p>&lt;&lt;&gt;&gt;</p>"),
+    ],
+    ids=["quot", "amp", "lt", "gt", "Lt-any-case", "apostrophe-entity", "no-word", "only-entities"],
+)
+def test_a_glossary_term_named_like_an_entity_is_never_marked_inside_one(term, text, marked):
+    assert mark_first_uses(render_text(text), [term], bracket) == marked
+
+
+def test_a_term_with_markup_characters_is_matched_as_the_reader_sees_it():
+    html = render_text("The *US & USSR* met. US & USSR again; a <b> tag.")
+    assert mark_first_uses(html, ["US & USSR", "<b>"], bracket) == (
+        "<p>The <em>[0:US &amp; USSR]</em> met. US &amp; USSR again; a [1:&lt;b&gt;] tag.</p>"
+    )
+
+
+def test_each_term_is_marked_once_the_longest_first_and_the_text_is_unchanged():
+    html = render_text("Peaceful coexistence is peaceful.\n\n> Coexistence, again.")
+    marked = mark_first_uses(html, ["peaceful", "peaceful coexistence", "coexistence"], bracket)
+    assert marked == (
+        "<p>[1:Peaceful coexistence] is [0:peaceful].</p>\n"
+        "<blockquote><p>[2:Coexistence], again.</p></blockquote>"
+    )
+
+
+def test_no_terms_leave_the_html_as_it_was():
+    html = render_text("a & b")
+    assert mark_first_uses(html, [], bracket) == html
+    assert mark_first_uses(html, ["  "], bracket) == html
 
 
 def test_a_source_renders_its_own_text():

@@ -1,0 +1,14 @@
+"""The confirmation an erasure asks for: it cannot be undone, so a click is not enough."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that this cannot be undone",
+        error_messages={
+            "required": "Tick the box to confirm: erased work cannot be brought back.",
+        },
+    )

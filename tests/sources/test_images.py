@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
@@ -625,20 +624,3 @@ def test_the_upgrade_reencodes_and_renames_images_stored_as_sent(
     ]
     assert Source.objects.get(pk=missing.pk).image.name == "sources/lost.png"
     assert (media_root / "sources/broken.png").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_upgrades_a_schools_images_when_it_is_applied(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    source = make_source(title="Summit photo", slug="summit-photo", image_alt="A summit")
-    store_as_before(tmp_path, source, "sources/summit-photo.jpg", photo_with_gps())
-    output = io.StringIO()
-    call_command("migrate", "sources", "0002", stdout=output, verbosity=0)
-    try:
-        call_command("migrate", "sources", stdout=output, verbosity=0)
-    finally:
-        call_command("migrate", stdout=output, verbosity=0)
-    name = Source.objects.get().image.name
-    assert name != "sources/summit-photo.jpg" and name.endswith(".jpg")
-    assert stored_files(tmp_path) == [Path(name).name]
-    assert CAMERA_MAKE.encode() not in (tmp_path / name).read_bytes()

@@ -1,4 +1,4 @@
-# Coexist: `make run` to try it, `make test` to check it. Nothing else is needed.
+# Coexist: `make run` to try it, `make serve` in production, `make test` to check it.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -7,16 +7,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 # Tests run with DEBUG on so that no SECRET_KEY is needed; Django's test runner still
-# runs every test with DEBUG off.
-TEST_ENV := DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true
+# runs every test with DEBUG off, and ignores a developer's .env (ENV_FILE=/dev/null).
+TEST_ENV := DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true ENV_FILE=/dev/null
 # One pytest worker per core (pytest-xdist), each with its own test database; a test file
 # stays on one worker, so the worlds a module builds once are built once.
 PYTEST := $(VENV)/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
-.PHONY: help run test lint format check pytest pytest-postgres demo clean
+.PHONY: help run serve venv test lint format check pytest pytest-postgres demo clean
 
 help:
 	@echo "make run    set up and serve Coexist on http://127.0.0.1:$(PORT) with the demo lessons"
+	@echo "make serve  production: checks, migrates, collects static files, starts gunicorn"
+	@echo "make venv   create or update .venv (run and serve do it themselves)"
 	@echo "make test   lint, migration check and the whole suite on SQLite and on PostgreSQL"
 	@echo "make format reformat the code with ruff"
 	@echo "make clean  remove the virtual environment (your data in ./data is kept)"
@@ -32,10 +34,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet -e '.[test]'
 	@touch $@
 
+# The first run writes .env (DEBUG=true and a random SECRET_KEY), which manage.py reads from
+# then on; an existing .env is never replaced.
 run: $(VENV)/.installed
-	@set -a; [ -f .env ] && . ./.env; set +a; \
-	export DEBUG=$${DEBUG:-true}; \
-	$(PY) manage.py migrate --no-input && \
+	@$(PY) -m coexist.envfile
+	@$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py load_demo && \
 	echo && \
 	echo "Coexist is starting on http://127.0.0.1:$(PORT)/" && \
@@ -44,6 +47,14 @@ run: $(VENV)/.installed
 	echo "  health:   http://127.0.0.1:$(PORT)/-/health/" && \
 	echo && \
 	exec $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+# Production, configured by .env or the environment (README, "Run it for a school"). The
+# same script is what the container and the systemd unit run.
+serve: $(VENV)/.installed
+	@exec $(PY) scripts/serve
+
+# What the systemd unit runs before scripts/serve: reinstalls only when pyproject.toml changed.
+venv: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

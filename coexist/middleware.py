@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP, build_policy
+from django.utils.encoding import escape_uri_path
+from django.utils.functional import empty
 
 
 class OneTimePasswordMiddleware:
@@ -106,3 +108,42 @@ class AdminContentSecurityPolicyMiddleware:
                 build_policy(settings.SECURE_CSP_ADMIN, get_nonce(request)),
             )
         return response
+
+
+class AccessLogMiddleware:
+    """Hands gunicorn's access log what only Django knows: who asked, and a path safe to keep.
+
+    gunicorn writes the one line per request (gunicorn.conf.py) from the WSGI environ, which
+    is this request's META, after the response is sent, so its time is the whole request's.
+    The user is an id, never a name. The path has no query string, and where a URL carries
+    something a person typed that is a key (a class's join code) it is the URL pattern
+    instead. First in MIDDLEWARE so that WhiteNoise's static files get a path too.
+    """
+
+    USER = "coexist.user"
+    PATH = "coexist.path"
+    SECRET_URL_PARTS = frozenset({"code"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        request.META[self.PATH] = self.loggable_path(request)
+        request.META[self.USER] = self.user_id(request)
+        return response
+
+    def user_id(self, request) -> str:
+        user = getattr(request, "user", None)
+        if getattr(user, "_wrapped", None) is empty:
+            # Never looked up (or the lookup failed, e.g. the database is down): doing it
+            # here would cost a query, or raise again after the error page is made.
+            return "-"
+        return str(user.pk) if user is not None and user.is_authenticated else "-"
+
+    def loggable_path(self, request) -> str:
+        match = getattr(request, "resolver_match", None)
+        if match is not None and self.SECRET_URL_PARTS & match.kwargs.keys():
+            return f"/{match.route}"
+        # Percent-encoded, so a %0A in the URL cannot start a forged log line.
+        return escape_uri_path(request.path)

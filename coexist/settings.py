@@ -75,6 +75,8 @@ if not DEBUG:
     # In production WhiteNoise serves the collected, fingerprinted static files, so a
     # school needs no separate web server for them; runserver serves them in development.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Outermost: puts the user's id and a path safe to keep where gunicorn's access log reads them.
+MIDDLEWARE.insert(0, "coexist.middleware.AccessLogMiddleware")
 
 ROOT_URLCONF = "coexist.urls"
 WSGI_APPLICATION = "coexist.wsgi.application"
@@ -148,8 +150,57 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))).resolve()
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+# Uploaded images live in MEDIA_ROOT, or with MEDIA_STORAGE=s3 in an S3-compatible bucket
+# (AWS, MinIO, Ceph, Garage, …) that several app servers share. Either way they reach a
+# browser only through Coexist's /media/ view, so the bucket stays private
+# (coexist/storage.py). Setting AWS_STORAGE_BUCKET_NAME alone selects s3.
+MEDIA_STORAGE = env_choice(
+    "MEDIA_STORAGE",
+    "s3" if env_str("AWS_STORAGE_BUCKET_NAME") else "filesystem",
+    ("filesystem", "s3"),
+)
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as _S3Config
+
+    require(
+        "AWS_STORAGE_BUCKET_NAME",
+        env_str("AWS_STORAGE_BUCKET_NAME"),
+        why="when MEDIA_STORAGE is s3",
+    )
+    _s3_timeout = env_int("AWS_S3_TIMEOUT", 5, minimum=1, maximum=120)
+    _media_storage = {
+        "BACKEND": "coexist.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
+            "region_name": env_str("AWS_S3_REGION_NAME"),
+            "location": env_str("AWS_LOCATION", "").strip("/"),
+            # Unset: boto3 looks further (an instance role, ~/.aws/credentials).
+            "access_key": env_str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+            "default_acl": None,  # the bucket's own, which should be private
+            "file_overwrite": False,
+            # A storage that does not answer fails a request (and /-/health/) within
+            # seconds instead of holding a worker for botocore's minute and five retries.
+            "client_config": _S3Config(
+                connect_timeout=_s3_timeout,
+                read_timeout=_s3_timeout,
+                retries={"mode": "standard", "max_attempts": 2},
+                s3={
+                    "addressing_style": env_choice(
+                        "AWS_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")
+                    )
+                },
+            ),
+        },
+    }
+    # The admin's import keeps the uploaded file between its preview and its confirmation,
+    # which may reach different servers: keep it in the bucket, not one server's /tmp.
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -171,6 +222,15 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True  # only drops a leading "="; coex
 # Messages travel in a signed cookie (falling back to the session when large), so a save
 # that says "Saved." costs no database write.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
+
+# Nothing lives in one process's memory, so any number of app servers can share the work:
+# sessions are in the database, messages in a signed cookie or the session, the login
+# throttle in the database (django-axes' database handler), the join throttle in FailedJoin
+# rows. Nothing uses Django's cache, and the dummy cache keeps it so: something added later
+# that caches gets no speed-up, rather than each server its own answer.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=300)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -275,10 +335,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SITE_NAME = env_str("SITE_NAME", "Coexist")
 
+# Everything Django logs, errors with their tracebacks included, goes to stderr. The access
+# log is gunicorn's (gunicorn.conf.py, to stdout): its loggers do not propagate here and are
+# left as they are, so each request is one line, written once.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {  # as gunicorn's own lines
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+import posixpath
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
-from django.views.static import serve
+from django.views.static import was_modified_since
 
 from coexist.http import signed_out_response, wants_json
 from coexist.media import SERVED_TYPES
@@ -63,19 +73,27 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 @login_required
 @require_GET
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    """Uploaded images, for signed-in users; `serve` refuses paths outside MEDIA_ROOT.
+    """Uploaded images, for signed-in users, read through the storage (MEDIA_ROOT or S3).
 
     Only the types uploads are re-encoded to are served, each with its own Content-Type
     (and `nosniff`, from SecurityMiddleware), whatever the file's name would suggest to
-    `mimetypes`; any other file in MEDIA_ROOT is a 404, so it can never reach a browser
-    as a page or a script.
+    `mimetypes`; any other stored file is a 404, so it can never reach a browser as a page
+    or a script. Only a name as the storage gives it out is looked up: nothing with `..`,
+    `.`, a leading slash or a control character, so no path leads outside the uploads.
     """
     content_type = SERVED_TYPES.get(PurePosixPath(path).suffix.removeprefix("."))
-    if content_type is None:
+    canonical = posixpath.normpath(path) == path and not path.startswith(("/", ".."))
+    if content_type is None or not canonical or not path.isprintable():
         raise Http404("Only uploaded images are served here.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    if response.status_code == 200:
-        response["Content-Type"] = content_type
+    try:
+        modified = default_storage.get_modified_time(path).timestamp()
+        if not was_modified_since(request.headers.get("If-Modified-Since"), modified):
+            return HttpResponseNotModified()
+        stored = default_storage.open(path, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise Http404("No such upload.") from None
+    response = FileResponse(stored, content_type=content_type)
+    response["Last-Modified"] = http_date(modified)
     return response
 
 

@@ -19,6 +19,8 @@ from tests.factories import make_student, make_teacher
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still
 # used synchronously from that thread, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# A developer's .env is for their `make run`: the servers and commands tests start skip it.
+os.environ["ENV_FILE"] = os.devnull
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -45,6 +47,11 @@ ENGINE_INDEPENDENT = {
     "tests/coexist/test_headers.py",
     "tests/coexist/test_deploy_check.py",
     "tests/coexist/test_env.py",
+    "tests/coexist/test_envfile.py",
+    "tests/coexist/test_containers.py",
+    "tests/coexist/test_serve.py",
+    # Starts its own PostgreSQL (and S3) for two app servers, whichever engine the suite uses.
+    "tests/coexist/test_scale_out.py",
     "tests/sources/test_citations.py",
     "tests/sources/test_dates.py",
     "tests/browser/test_csp.py",

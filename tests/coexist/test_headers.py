@@ -243,10 +243,11 @@ def test_static_files_from_whitenoise_keep_their_public_cache(student_client, se
     """Production puts WhiteNoise right after SecurityMiddleware: it answers before the
     private-cache rule runs, even for a signed-in student."""
     settings.STATIC_ROOT = tmp_path
+    at = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
     settings.MIDDLEWARE = [
-        settings.MIDDLEWARE[0],
+        *settings.MIDDLEWARE[:at],
         "whitenoise.middleware.WhiteNoiseMiddleware",
-        *settings.MIDDLEWARE[1:],
+        *settings.MIDDLEWARE[at:],
     ]
     settings.WHITENOISE_USE_FINDERS = True
     response = student_client.get("/static/css/coexist.css")

@@ -183,3 +183,10 @@ def test_a_guarded_csv_goes_back_through_the_admin_import_unchanged(teacher_clie
 def test_the_guard_writes_each_value_as_text_a_spreadsheet_will_not_run(value, cell):
     assert csvsafe.cell(value) == cell
     assert csvsafe.unguard(cell) == ("" if value is None else str(value))
+
+
+def test_the_admin_offers_the_four_reviewed_formats_whatever_else_is_installed(teacher_client):
+    """PyYAML is installed for the tests; YAML must not appear, nor shift the choices."""
+    response = teacher_client.get(EXPORT_URL)
+    choices = response.context["form"].fields["format"].choices
+    assert [label for _, label in choices if _ != ""] == ["csv", "tsv", "json", "html"]

@@ -352,6 +352,11 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes says "BEGIN" on every start and INFO on each failed login (kept in the
+        # database already); lockouts are WARNING and still logged.
+        "axes": {"level": "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "coexist.views.csrf_failure"

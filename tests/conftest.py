@@ -44,6 +44,7 @@ def pytest_report_header(config) -> str:
 # keeps the two passes within the 10-minute budget; run them on PostgreSQL by naming them.
 ENGINE_INDEPENDENT = {
     "tests/coexist/test_xss_corpus.py",
+    "tests/coexist/test_backup_cron.py",  # its own SQLite in a subprocess
     "tests/coexist/test_headers.py",
     "tests/coexist/test_deploy_check.py",
     "tests/coexist/test_env.py",

@@ -100,6 +100,11 @@ def students_taught(user: User) -> QuerySet[User]:
     )
 
 
+def students_in_class(user: User, classroom: Classroom) -> QuerySet[User]:
+    """The students of one class the user teaches: who a class page's actions may touch."""
+    return students_taught(user).filter(enrolments__classroom=classroom)
+
+
 def comment_bank(user: User) -> QuerySet[CommentBankEntry]:
     """A teacher's own reusable marking comments; nobody else's."""
     if not is_teacher(user):

@@ -115,9 +115,7 @@ def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def reset_student_password(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     classroom = _get_class_for_teacher(request, pk)
-    student = get_object_or_404(
-        access.students_taught(request.user).filter(enrolments__classroom=classroom), pk=student_pk
-    )
+    student = get_object_or_404(access.students_in_class(request.user, classroom), pk=student_pk)
     slip = services.reset_password(student=student, classroom=classroom)
     return _slips(request, classroom, [slip], heading=f"New password for {slip.name}")
 
@@ -127,9 +125,7 @@ def reset_student_password(request: HttpRequest, pk: int, student_pk: int) -> Ht
 def unlock_student(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """Lift a login lockout at once, instead of the student waiting it out."""
     classroom = _get_class_for_teacher(request, pk)
-    student = get_object_or_404(
-        access.students_taught(request.user).filter(enrolments__classroom=classroom), pk=student_pk
-    )
+    student = get_object_or_404(access.students_in_class(request.user, classroom), pk=student_pk)
     lockout.unlock(student.username)
     messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
     return redirect(classroom)

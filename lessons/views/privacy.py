@@ -30,10 +30,7 @@ def _get_student_for_teacher(
     """A class the user teaches and a student in it, or 404: a student of another
     teacher's class does not exist for them."""
     classroom = get_object_or_404(access.classes_taught(request.user), pk=pk)
-    student = get_object_or_404(
-        access.students_taught(request.user).filter(enrolments__classroom=classroom),
-        pk=student_pk,
-    )
+    student = get_object_or_404(access.students_in_class(request.user, classroom), pk=student_pk)
     return classroom, student
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.coexist.readme import ROOT, heredoc
+from tests.coexist.test_backup import _environment
 
 DAY = 24 * 60 * 60
 
@@ -26,15 +27,6 @@ def readme_cron_command() -> str:
     fields = line.split(maxsplit=6)
     assert fields[5] == "coexist", line
     return fields[6]
-
-
-def _environment(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "MEDIA_ROOT", "MEDIA_STORAGE"} and not key.startswith("AWS_")
-    }
-    return env | {"DATA_DIR": str(data_dir), "DEBUG": "true", "ENV_FILE": os.devnull} | extra
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +79,7 @@ def test_the_nightly_line_writes_tonights_archive_and_deletes_only_the_old_ones(
 
 def test_a_failed_backup_deletes_nothing(site, tmp_path):
     backups = _backups(tmp_path)
-    broken = _environment(site, DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
+    broken = _environment(site) | {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"}
     done = _run_as_cron(readme_cron_command(), backups, broken)
     assert done.returncode != 0
     assert sorted(path.name for path in backups.iterdir()) == [

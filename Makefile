@@ -13,11 +13,14 @@ TEST_ENV := DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true ENV_FILE=/dev/null
 # stays on one worker, so the worlds a module builds once are built once.
 PYTEST := $(VENV)/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
-.PHONY: help run serve venv test lint format check pytest pytest-postgres demo clean
+SCALE ?=
+
+.PHONY: help run serve bench venv test lint format check pytest pytest-postgres demo clean
 
 help:
 	@echo "make run    set up and serve Coexist on http://127.0.0.1:$(PORT) with the demo lessons"
 	@echo "make serve  production: checks, migrates, collects static files, starts gunicorn"
+	@echo "make bench  measure: a class of 30 against the production server (SCALE=20000: a big school)"
 	@echo "make venv   create or update .venv (run and serve do it themselves)"
 	@echo "make test   lint, migration check and the whole suite on SQLite and on PostgreSQL"
 	@echo "make format reformat the code with ruff"
@@ -28,6 +31,10 @@ $(PY):
 
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[bench]'
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -52,6 +59,11 @@ run: $(VENV)/.installed
 # same script is what the container and the systemd unit run.
 serve: $(VENV)/.installed
 	@exec $(PY) scripts/serve
+
+# A benchmark, not a test: a throwaway database, the production server, about two minutes of
+# load on 127.0.0.1, figures printed (docs/performance.md). Nothing in `make test` times anything.
+bench: $(VENV)/.installed-bench
+	@SCALE=$(SCALE) exec $(PY) scripts/bench
 
 # What the systemd unit runs before scripts/serve: reinstalls only when pyproject.toml changed.
 venv: $(VENV)/.installed

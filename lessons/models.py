@@ -132,7 +132,7 @@ class Prompt(RefusesDeletionInUse, models.Model):
     )
 
     class Meta:
-        ordering = ["framework", "order", "pk"]
+        ordering = ["framework_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "key"], name="unique_prompt_key"),
         ]
@@ -390,7 +390,7 @@ class LessonSource(RefusesDeletionInUse, models.Model):
     objects = LessonSourceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["lesson", "order", "pk"]
+        ordering = ["lesson_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["lesson", "source"], name="unique_source_in_lesson"),
             models.UniqueConstraint(
@@ -467,7 +467,7 @@ class GlossaryTerm(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["lesson", "order", "term"]
+        ordering = ["lesson_id", "order", "term"]
         constraints = [
             models.UniqueConstraint(fields=["lesson", "term"], name="unique_term_in_lesson"),
         ]
@@ -484,7 +484,7 @@ class Fact(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["lesson", "order", "pk"]
+        ordering = ["lesson_id", "order", "pk"]
         verbose_name = "“did you know” fact"
 
     def __str__(self) -> str:
@@ -597,7 +597,12 @@ class Enrolment(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["classroom", "student__last_name", "student__first_name", "student__username"]
+        ordering = [
+            "classroom_id",
+            "student__last_name",
+            "student__first_name",
+            "student__username",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["classroom", "student"], name="unique_enrolment"),
         ]
@@ -790,7 +795,7 @@ class SourceAnnotation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["assignment", "student", "lesson_source__order", "lesson_source__pk"]
+        ordering = ["assignment_id", "student_id", "lesson_source__order", "lesson_source_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "student", "lesson_source"], name="one_annotation_per_source"
@@ -909,7 +914,7 @@ class Submission(models.Model):
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["assignment", "student"]
+        ordering = ["assignment_id", "student_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "student"], name="one_submission_per_student"
@@ -992,7 +997,7 @@ class SubmissionVersion(models.Model):
     returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["submission", "number"]
+        ordering = ["submission_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "number"], name="one_version_number"),
         ]
@@ -1011,7 +1016,7 @@ class CommentBankEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["teacher", "text"]
+        ordering = ["teacher_id", "text"]
         verbose_name = "comment bank entry"
         verbose_name_plural = "comment bank"
         constraints = [

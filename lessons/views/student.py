@@ -8,7 +8,7 @@ asking for JSON, and every JSON answer says what happened in words the page can 
 from __future__ import annotations
 
 import functools
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -214,7 +214,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "prompts": prompts,
         "glossary": list(lesson.glossary.all()),
         "annotation": annotation,
-        "highlights": annotation.highlights if annotation else [],
+        "highlights": _highlight_rows(assignment, lesson_source.label, annotation),
         "links": links,
         "others": others,
         "ratings": Rating.choices,
@@ -225,6 +225,28 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
     }
+
+
+def _highlight_rows(assignment: Assignment, label: str, annotation) -> list[dict]:
+    """The student's highlights with what the list shows beside each: its remove URL (one
+    `reverse` for them all, not one per highlight) and the quote cut short for the button."""
+    if annotation is None or not annotation.highlights:
+        return []
+    placeholder = "-"
+    remove = reverse("lessons:highlight_remove", args=[assignment.pk, label, placeholder])
+    head, tail = remove.rsplit(f"/{placeholder}/", 1)
+    return [
+        {
+            **highlight,
+            "remove_url": f"{head}/{quote(str(highlight.get('id', '')), safe='')}/{tail}",
+            "short_quote": _shorten(str(highlight.get("quote", "")), 40),
+        }
+        for highlight in annotation.highlights
+    ]
+
+
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @student_required

@@ -154,34 +154,55 @@ def top_passages(per_student: list[list[dict]], limit: int = 3) -> list[tuple[st
     counts: Counter = Counter()
     for highlights in per_student:
         counts.update({" ".join(h["quote"].split()) for h in highlights if h.get("quote")})
-    return counts.most_common(limit)
+    # Most students first; among equals, in the order of the words, so the page is the same
+    # on every load.
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
-    """The text cut into runs with how many students highlighted each run."""
+    """The text cut into runs with how many students highlighted each run.
+
+    Each student's highlights are merged first, so overlapping ones count that student
+    once; then each student adds one where their merged spans start and takes it away
+    where they end, and a running sum gives the count at every character.
+    """
     if not text:
         return []
-    coverage = [0] * len(text)
+    change = [0] * (len(text) + 1)
     for highlights in per_student:
-        covered = set()
-        for h in highlights:
-            start, end = _place(text, h)
-            covered.update(range(start, end))
-        for i in covered:
-            coverage[i] += 1
+        spans = sorted(span for span in (_place(text, h) for h in highlights) if span[0] < span[1])
+        merged: list[list[int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            change[start] += 1
+            change[end] -= 1
     runs: list[tuple[str, int]] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or coverage[i] != coverage[start]:
-            runs.append((text[start:i], coverage[start]))
-            start = i
+    start, count = 0, change[0]
+    for i in range(1, len(text)):
+        if change[i]:
+            runs.append((text[start:i], count))
+            start, count = i, count + change[i]
+    runs.append((text[start:], count))
     return runs
 
 
 def _place(text: str, highlight: dict) -> tuple[int, int]:
     """Where a highlight sits now: its offsets if the quote is still there, else the
     quote's nearest occurrence; nowhere if the words were edited away."""
-    span = find_quote(text, str(highlight.get("quote", "")), int(highlight.get("start") or 0))
+    quote, start, end = highlight.get("quote"), highlight.get("start"), highlight.get("end")
+    if (
+        quote
+        and isinstance(start, int)
+        and isinstance(end, int)
+        and start >= 0
+        and text[start:end] == quote
+    ):
+        return start, end  # where it was saved: no search (a class has thousands)
+    span = find_quote(text, str(quote or ""), int(start or 0))
     return span or (0, 0)
 
 

@@ -113,6 +113,10 @@ def find_quote(text: str, quote: str, near: int | None = None) -> tuple[int, int
     quote = " ".join(quote.split())
     if not quote:
         return None
+    if near is not None and text[near : near + len(quote)] == quote:
+        # Still where it was saved, as almost every highlight is: nothing nearer exists,
+        # and no pattern need be built (a class's dashboard places thousands).
+        return near, near + len(quote)
     spans = [m.span() for m in re.finditer(re.escape(quote), text, re.IGNORECASE)]
     if not spans:
         return None

@@ -58,3 +58,32 @@ def rating_word(value) -> str:
         return Rating(int(value)).label
     except (TypeError, ValueError):
         return ""
+
+
+_NOT_RATED = (
+    '<td class="text-center">'
+    '<span class="rating-cell rating-none" aria-label="not rated">·</span></td>'
+)
+
+
+@register.simple_tag
+def rating_cells(ratings) -> SafeString:
+    """A dashboard row's rating cells, built here rather than in a template loop: a class
+    of 30 with seven sources has 210 of them, and the template spent longer on each."""
+    cells = []
+    for rating in ratings:
+        if rating:
+            word = rating_word(rating)
+            cells.append(
+                format_html(
+                    '<td class="text-center"><span class="rating-cell rating-{}" title="{}">{}'
+                    '<span class="visually-hidden"> {}</span></span></td>',
+                    rating,
+                    word,
+                    rating,
+                    word,
+                )
+            )
+        else:
+            cells.append(_NOT_RATED)
+    return SafeString("".join(cells))

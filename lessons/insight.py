@@ -200,6 +200,7 @@ def _place(text: str, highlight: dict) -> tuple[int, int]:
         and isinstance(end, int)
         and start >= 0
         and text[start:end] == quote
+        and not (quote[0].isspace() or quote[-1].isspace())  # as find_quote would trim it
     ):
         return start, end  # where it was saved: no search (a class has thousands)
     span = find_quote(text, str(quote or ""), int(start or 0))

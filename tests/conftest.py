@@ -53,6 +53,7 @@ ENGINE_INDEPENDENT = {
     "tests/coexist/test_serve.py",
     # Starts its own PostgreSQL (and S3) for two app servers, whichever engine the suite uses.
     "tests/coexist/test_scale_out.py",
+    "tests/coexist/test_bench.py",  # its own SQLite and server in subprocesses
     "tests/sources/test_citations.py",
     "tests/sources/test_dates.py",
     "tests/browser/test_csp.py",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from moto import mock_aws
 
 from coexist import health
+from tests.factories import make_student
 
 HEALTHY = {
     "status": "ok",
@@ -47,6 +48,13 @@ def test_alive_answers_without_touching_the_database(client, db, django_assert_n
     assert response.status_code == 200
     assert response.content == b"ok\n"
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_alive_costs_no_query_for_someone_signed_in_either(client, db, django_assert_num_queries):
+    client.force_login(make_student())
+    with django_assert_num_queries(0):
+        response = client.get(reverse("alive"))
+    assert response.status_code == 200
 
 
 def test_alive_refuses_post(client):

@@ -125,10 +125,20 @@ def test_the_teachers_pages_show_their_bars_and_marking_tools_with_nothing_block
         page.set_viewport_size({"width": width, "height": 800})
         assert_accessible(page)
         page.screenshot(path=screenshot_dir / f"dashboard-bars-{width}.png", full_page=True)
-    # Bootstrap's menu opens by animating a height it sets from script, which is allowed.
-    page.get_by_role("button", name="Show navigation").click()
+    # The menu button (static/js/nav.js) opens and closes the menu and says which it is.
+    menu = page.get_by_role("button", name="Show navigation")
+    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
+    menu.click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     assert_nothing_blocked(page)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    menu.click()
+    menu.click()
+    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
     page.set_viewport_size({"width": 1280, "height": 800})
 
     page.get_by_role("link", name="Amara").click()

@@ -87,3 +87,45 @@ def rating_cells(ratings) -> SafeString:
         else:
             cells.append(_NOT_RATED)
     return SafeString("".join(cells))
+
+
+@register.simple_tag(takes_context=True)
+def highlight_items(context, highlights, removable: bool) -> SafeString:
+    """The source page's list of a student's highlights, each with its Remove form.
+
+    Built here, not in a template loop: a student may keep up to 100 highlights on a
+    source, and fifteen template nodes for each were a quarter of the page's time. Each
+    item carries its words and offsets for work.js to paint them onto the text.
+    """
+    items = []
+    for h in highlights:
+        tag = str(h.get("tag", ""))
+        note = format_html('<p class="small mb-1">{}</p>', h["note"]) if h.get("note") else ""
+        remove = ""
+        if removable:
+            remove = format_html(
+                '<form method="post" action="{}" data-marks-form class="d-inline">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<button type="submit" class="btn btn-link btn-sm p-0">Remove'
+                '<span class="visually-hidden"> highlight “{}”</span></button></form>',
+                h["remove_url"],
+                context.get("csrf_token", ""),
+                h["short_quote"],
+            )
+        items.append(
+            format_html(
+                '<li class="highlight-item tag-{}" data-highlight data-start="{}" data-end="{}" '
+                'data-quote="{}" data-tag="{}"><span class="badge highlight-tag">{}</span> '
+                "<q>{}</q> {}{}</li>",
+                tag,
+                h.get("start", ""),
+                h.get("end", ""),
+                h.get("quote", ""),
+                tag,
+                tag[:1].upper() + tag[1:],
+                h.get("quote", ""),
+                note,
+                remove,
+            )
+        )
+    return SafeString("\n".join(items))

@@ -201,6 +201,8 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     ).first()
     others = [ls for ls in lesson_sources if ls.pk != lesson_source.pk and not ls.retired]
     links = annotation.resolved_links({ls.pk: ls for ls in lesson_sources}) if annotation else []
+    locked = _locked(assignment) or lesson_source.retired
+    state = assignment.state()
     return {
         "assignment": assignment,
         "lesson": lesson,
@@ -220,8 +222,9 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "ratings": Rating.choices,
         "earlier_answers": annotation.earlier_answers(prompts) if annotation else [],
         "retired": lesson_source.retired,
-        "locked": _locked(assignment) or lesson_source.retired,
-        "state": assignment.state(),
+        "locked": locked,
+        "state": state,
+        "editable": not locked and state != Assignment.State.CLOSED,
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
     }

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses what every middleware below produced; after Security, which adds only headers.
+    "coexist.middleware.CompressTextMiddleware",
     # Production inserts WhiteNoise here: static files are answered before the private-cache
     # rule, which sits outside the session middleware so it sees the cookie that sets.
     "coexist.middleware.PermissionsPolicyMiddleware",

@@ -57,6 +57,7 @@ class StudentRow:
     ratings: list  # one per lesson source: the rating or None
     statuses: list  # one per lesson source: "done", "in_progress" or ""
     submission: Submission | None
+    review_url: str = ""  # the marking page, when a page links to it
 
     @property
     def done(self) -> int:
@@ -143,34 +144,47 @@ def source_spreads(lesson_sources, rows: list[StudentRow], annotations) -> list[
             highlighters=len(per_student),
         )
         if per_student:
-            spread.passages = top_passages(per_student)
-            spread.heat = heat(anchor_text(ls.source.text), per_student)
+            spread.heat, spread.passages = heat_and_passages(
+                anchor_text(ls.source.text), per_student
+            )
         spreads.append(spread)
     return sorted(spreads, key=lambda s: (-s.spread, -s.rated, s.lesson_source.order))
 
 
-def top_passages(per_student: list[list[dict]], limit: int = 3) -> list[tuple[str, int]]:
-    """The quotes most students highlighted (each student counted once per quote)."""
-    counts: Counter = Counter()
-    for highlights in per_student:
-        counts.update({" ".join(h["quote"].split()) for h in highlights if h.get("quote")})
+def _most_common(counts: Counter, limit: int) -> list[tuple[str, int]]:
     # Most students first; among equals, in the order of the words, so the page is the same
     # on every load.
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
-def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
-    """The text cut into runs with how many students highlighted each run.
+def heat_and_passages(
+    text: str, per_student: list[list[dict]], limit: int = 3
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The text cut into runs with how many students highlighted each run, and the
+    quotes most students highlighted (each student counted once per quote), in one pass
+    over the highlights, which a class has thousands of.
 
     Each student's highlights are merged first, so overlapping ones count that student
     once; then each student adds one where their merged spans start and takes it away
-    where they end, and a running sum gives the count at every character.
+    where they end, and a running sum gives the count at every character. A highlight
+    still at its saved place has words already in the form they are counted in (the
+    text's whitespace is collapsed), so only a moved one has its whitespace tidied.
     """
-    if not text:
-        return []
+    counts: Counter = Counter()
     change = [0] * (len(text) + 1)
     for highlights in per_student:
-        spans = sorted(span for span in (_place(text, h) for h in highlights) if span[0] < span[1])
+        spans = []
+        quotes = set()
+        for h in highlights:
+            quote = h.get("quote")
+            if not quote:
+                continue
+            span, exact = _placed(text, h)
+            quotes.add(quote if exact else " ".join(str(quote).split()))
+            if span[0] < span[1]:
+                spans.append(span)
+        counts.update(quotes)
+        spans.sort()
         merged: list[list[int]] = []
         for start, end in spans:
             if merged and start <= merged[-1][1]:
@@ -180,6 +194,9 @@ def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
         for start, end in merged:
             change[start] += 1
             change[end] -= 1
+    passages = _most_common(counts, limit)
+    if not text:
+        return [], passages
     runs: list[tuple[str, int]] = []
     start, count = 0, change[0]
     for i in range(1, len(text)):
@@ -187,12 +204,17 @@ def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
             runs.append((text[start:i], count))
             start, count = i, count + change[i]
     runs.append((text[start:], count))
-    return runs
+    return runs, passages
 
 
 def _place(text: str, highlight: dict) -> tuple[int, int]:
     """Where a highlight sits now: its offsets if the quote is still there, else the
     quote's nearest occurrence; nowhere if the words were edited away."""
+    return _placed(text, highlight)[0]
+
+
+def _placed(text: str, highlight: dict) -> tuple[tuple[int, int], bool]:
+    """`_place`, and whether the highlight was exactly where it was saved."""
     quote, start, end = highlight.get("quote"), highlight.get("start"), highlight.get("end")
     if (
         quote
@@ -202,9 +224,9 @@ def _place(text: str, highlight: dict) -> tuple[int, int]:
         and text[start:end] == quote
         and not (quote[0].isspace() or quote[-1].isspace())  # as find_quote would trim it
     ):
-        return start, end  # where it was saved: no search (a class has thousands)
+        return (start, end), True  # where it was saved: no search (a class has thousands)
     span = find_quote(text, str(quote or ""), int(start or 0))
-    return span or (0, 0)
+    return (span or (0, 0)), False
 
 
 def judgement_bars(submissions) -> list[Bar]:

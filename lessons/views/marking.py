@@ -84,7 +84,12 @@ def class_data(assignment: Assignment):
     )
     enrolments = _class_list(assignment)
     annotations = _annotations_for_class(assignment)
-    submissions = list(Submission.objects.filter(assignment=assignment))
+    # Not the answers and feedback themselves (up to 20,000 characters each): no row reads them.
+    submissions = list(
+        Submission.objects.filter(assignment=assignment).defer(
+            "answer", "interpretation_reason", "feedback"
+        )
+    )
     interpretations = list(
         Interpretation.objects.filter(lessons=assignment.lesson_id).select_related("historian")
     )
@@ -101,6 +106,11 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if stage not in STAGES:
         stage = "all"
     shown = [row for row in rows if stage == "all" or row.stage == stage]
+    # One reverse() for the class, not one per student.
+    head, tail = reverse("lessons:review", args=[assignment.pk, 0]).rsplit("/0/", 1)
+    query = f"?{urlencode({'show': stage})}" if stage != "all" else ""
+    for row in shown:
+        row.review_url = f"{head}/{row.student.pk}/{tail}{query}"
     stage_counts = {key: sum(1 for r in rows if r.stage == key) for key in STAGES}
     stage_counts["all"] = len(rows)
     handed_in = [s for s in submissions if s.status != Submission.Status.DRAFT]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 
 import pytest
 
-from lessons.insight import heat, top_passages
+from lessons.insight import heat_and_passages
 from sources.text import find_quote
 
 TEXT = (
@@ -44,6 +45,22 @@ def counted(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
             runs.append((text[start:i], coverage[start]))
             start = i
     return runs
+
+
+def counted_passages(per_student: list[list[dict]]) -> list[tuple[str, int]]:
+    """Each student's quotes, whitespace tidied, counted once per student: the obvious way."""
+    counts = Counter()
+    for highlights in per_student:
+        counts.update({" ".join(h["quote"].split()) for h in highlights if h.get("quote")})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:3]
+
+
+def heat(text: str, per_student: list[list[dict]]) -> list[tuple[str, int]]:
+    return heat_and_passages(text, per_student)[0]
+
+
+def top_passages(per_student: list[list[dict]]) -> list[tuple[str, int]]:
+    return heat_and_passages(TEXT, per_student)[1]
 
 
 def highlight(text: str, start: int, end: int) -> dict:
@@ -99,6 +116,7 @@ def test_heat_matches_counting_character_by_character(seed):
             highlights.append(h)
         per_student.append(highlights)
     assert heat(TEXT, per_student) == counted(TEXT, per_student)
+    assert top_passages(per_student) == counted_passages(per_student)
 
 
 def test_top_passages_are_in_the_same_order_on_every_load():

@@ -7,17 +7,40 @@ briefing (E). student6 has not started. Loaded once; a second run changes nothin
 Everything is written through the services a student's and a teacher's pages call, so
 demo rows keep every rule those keep (versions, who gave feedback and when, the version
 kept on return) and look exactly like work done in the app.
+
+Packs carry no images, so the picture for the cartoon (Source D), a redrawing made for
+the demo, is added here as an upload would be (`attach_demo_cartoon`).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.base import File
 from django.utils import timezone
 
 from lessons.models import Assignment, SourceAnnotation, Submission, SubmissionVersion
 from lessons.services import marking, work
+from sources import images
+from sources.models import Source
 from sources.text import anchor_text, find_quote
+
+# Source D's picture: drawn for the demo after a description of the original cartoon
+# (fixtures/images/ also holds the SVG it was rendered from).
+CARTOON_SLUG = "soviet-cartoon-snowman-cold-war"
+CARTOON_IMAGE = Path(settings.BASE_DIR) / "fixtures" / "images" / f"{CARTOON_SLUG}.png"
+# The same words as the pack's `image_alt`, which every load of the pack sets; this is only
+# for a source that has none.
+CARTOON_ALT = (
+    "Cartoon. Under a blazing sun, a large, bald, beaming Khrushchev in a grey "
+    "double-breasted suit waves his hat in one hand and with the other shoves over a "
+    "snowman. The snowman wears a sash lettered “COLD WAR”, with the Russian “ХОЛОДНАЯ "
+    "ВОЙНА” below. It drips into a puddle as it topples; its startled head and its bucket "
+    "fly off. Grass and snowdrops show through the melting snow. The mood is cheerful and "
+    "triumphant."
+)
 
 # When the handed-in work was submitted and the marked answer returned, before loading.
 SUBMITTED_AGO = timedelta(hours=20)
@@ -208,6 +231,25 @@ BANK = (
     "Name the sources you use: “Source E shows…”.",
     "A useful source can still be biased: say what it is useful for.",
 )
+
+
+def attach_demo_cartoon() -> bool:
+    """Give the cartoon source its picture if it has none. True if the picture was added.
+
+    Stored as an admin upload is: re-encoded by `sources.images` and saved under a random
+    name, after the model's own validation. A source that already has an image, from an
+    earlier run or chosen by a teacher, keeps it, so loading again adds nothing.
+    """
+    source = Source.objects.filter(slug=CARTOON_SLUG).first()
+    if source is None or source.image:
+        return False
+    with CARTOON_IMAGE.open("rb") as handle:
+        source.image = images.reencode(File(handle, name=CARTOON_IMAGE.name))
+    if not source.image_alt.strip():
+        source.image_alt = CARTOON_ALT
+    source.full_clean()
+    source.save()
+    return True
 
 
 def load_demo_work(classroom, teacher) -> bool:

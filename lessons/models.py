@@ -349,6 +349,27 @@ class LessonSourceQuerySet(models.QuerySet):
         )
 
 
+class Reveal(models.TextChoices):
+    """When a student sees who made a source and what it is taken to mean."""
+
+    AT_ONCE = "at_once", "Show everything at once"
+    PREDICT = "predict", "Predict the provenance first"
+    INTERPRET = "interpret", "Interpret first"
+    TEACHER = "teacher", "Reveal when I say"
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What a student may not see yet of one source: its provenance (who made it, when,
+    why and for whom, and so its citation) and its interpretation."""
+
+    provenance: bool = False
+    interpretation: bool = False
+
+    def __bool__(self) -> bool:
+        return self.provenance or self.interpretation
+
+
 class LessonSource(RefusesDeletionInUse, models.Model):
     """A library source placed in a lesson, with its label and the teacher's own judgement."""
 
@@ -386,6 +407,23 @@ class LessonSource(RefusesDeletionInUse, models.Model):
         help_text="Take the source out of the lesson without losing work: students who have "
         "not started it no longer see it; those who have keep it, read-only.",
     )
+    reveal = models.CharField(
+        "when students see who made it",
+        max_length=10,
+        choices=Reveal,
+        default=Reveal.AT_ONCE,
+        help_text="Predict first: who made it, when, why and for whom stay hidden until the "
+        "student writes their own guess. Interpret first: your interpretation below stays "
+        "hidden until they write their own reading. Reveal when I say: both stay hidden "
+        "until you reveal them to the class from the dashboard.",
+    )
+    interpretation = models.TextField(
+        "interpretation for students",
+        blank=True,
+        max_length=3000,
+        help_text="What the source means, in your words (for a cartoon: what it shows and "
+        "why). Shown with the source, or after the student's own reading (Interpret first).",
+    )
 
     objects = LessonSourceQuerySet.as_manager()
 
@@ -406,6 +444,22 @@ class LessonSource(RefusesDeletionInUse, models.Model):
     @property
     def name(self) -> str:
         return f"Source {self.label}" if self.label else "This source"
+
+    def hidden_from(self, annotation: SourceAnnotation | None, *, class_revealed: bool) -> Hidden:
+        """What a student whose work on this source is `annotation` may not see yet.
+
+        Predicting and interpreting end when the student commits their own words
+        (`annotation.revealed_at`); "reveal when I say" ends when the teacher reveals the
+        source to the class (`class_revealed`), whatever the student wrote.
+        """
+        committed = annotation is not None and annotation.revealed_at is not None
+        if self.reveal == Reveal.PREDICT:
+            return Hidden(provenance=not committed)
+        if self.reveal == Reveal.INTERPRET:
+            return Hidden(interpretation=not committed and bool(self.interpretation))
+        if self.reveal == Reveal.TEACHER:
+            return Hidden(provenance=not class_revealed, interpretation=not class_revealed)
+        return Hidden()
 
     def usage(self) -> Usage:
         """Students whose work refers to this source: an analysis of it, a citation of
@@ -718,6 +772,29 @@ class Assignment(models.Model):
 # --- Students' work ----------------------------------------------------------------------
 
 
+class ClassReveal(models.Model):
+    """A teacher revealed a "reveal when I say" source to one class's assignment."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reveals")
+    lesson_source = models.ForeignKey(
+        LessonSource, on_delete=models.CASCADE, related_name="class_reveals"
+    )
+    revealed_at = models.DateTimeField(default=timezone.now)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "lesson_source"], name="one_reveal_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_source} revealed to {self.assignment}"
+
+
 class HighlightTag(models.TextChoices):
     EVIDENCE = "evidence", "Evidence"
     CLAIM = "claim", "Claim"
@@ -789,6 +866,18 @@ class SourceAnnotation(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.IN_PROGRESS)
     teacher_comment = models.TextField(
         blank=True, max_length=3000, help_text="The teacher's comment on this source, when marking."
+    )
+    prediction = models.TextField(
+        "prediction or own reading",
+        blank=True,
+        max_length=3000,
+        help_text="What the student wrote before the provenance or interpretation was revealed.",
+    )
+    revealed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the student committed their prediction and saw what was hidden; "
+        "the prediction cannot change after it.",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

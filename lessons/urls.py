@@ -24,6 +24,11 @@ urlpatterns = [
         name="source_work",
     ),
     path(
+        "assignments/<int:pk>/sources/<str:label>/prediction/",
+        student.prediction,
+        name="prediction",
+    ),
+    path(
         "assignments/<int:pk>/sources/<str:label>/highlights/",
         student.highlight_add,
         name="highlight_add",
@@ -44,6 +49,11 @@ urlpatterns = [
         name="link_remove",
     ),
     path("teach/assignments/<int:pk>/", marking.dashboard, name="dashboard"),
+    path(
+        "teach/assignments/<int:pk>/sources/<int:source_pk>/reveal/",
+        marking.reveal_to_class,
+        name="reveal_to_class",
+    ),
     path(
         "teach/assignments/<int:pk>/students/<int:student_pk>/",
         marking.review,

@@ -12,8 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core import serializers
 from django.db import connection
 
+from coexist.teacher_permissions import ensure_teachers_group
+from lessons.models import Framework, Prompt
 from tests.factories import make_student, make_teacher
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still
@@ -74,14 +77,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     transactional test put back what the migrations made.
     """
 
-    def transactional(item: pytest.Item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
-            return True
-        names = getattr(item, "fixturenames", ())
-        return "transactional_db" in names or "live_server" in names
+    items.sort(key=_transactional)
 
-    items.sort(key=transactional)
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -93,6 +97,39 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def migrated_frameworks(django_db_setup, django_db_blocker) -> str:
+    """The frameworks and prompts the migrations made, as JSON, read before any flush."""
+    with django_db_blocker.unblock():
+        return serializers.serialize("json", [*Framework.objects.all(), *Prompt.objects.all()])
+
+
+@pytest.fixture(autouse=True)
+def _data_from_migrations_after_a_flush(request):
+    """A test that ran with real transactions empties the database when it ends, taking
+    the frameworks and the Teachers group the migrations made. Such tests run last
+    (above), but under pytest-xdist a worker can still be handed another module after
+    one; then put them back, inside this test's transaction, so it finds what every real
+    instance has. Costs one query per database test; browser tests do it themselves."""
+    marker = request.node.get_closest_marker("django_db")
+    wants_db = "db" in request.fixturenames or marker is not None
+    if not wants_db or _transactional(request.node):
+        return
+    migrated = request.getfixturevalue("migrated_frameworks")
+    request.getfixturevalue("db")
+    if not Framework.objects.exists():
+        for row in serializers.deserialize("json", migrated):
+            row.save()
+        ensure_teachers_group()
+
+
+@pytest.fixture(autouse=True)
+def _media_of_its_own(settings, tmp_path_factory):
+    """Every test stores uploads (and the demo's cartoon) in a folder of its own, never in
+    the checkout's ./data/media; a test that needs to look at them sets its own."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture

@@ -214,3 +214,22 @@ class AnswerForm(forms.Form):
             for ls in self.lesson_sources
             if self.cleaned_data.get(f"cite_{ls.pk}")
         }
+
+
+class PredictionForm(forms.Form):
+    """A student's own words before what is hidden is revealed: who made the source, when
+    and why (predict first), or what it means (interpret first)."""
+
+    prediction = LimitedText(
+        label="Your prediction",
+        limit=max_length_of(SourceAnnotation, "prediction"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your prediction first, in your own words."},
+    )
+
+    def clean_prediction(self) -> str:
+        prediction = self.cleaned_data["prediction"]
+        if not prediction.strip():
+            raise ValidationError("Write your prediction first, in your own words.", "required")
+        return prediction

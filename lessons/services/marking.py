@@ -7,7 +7,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from lessons.models import CommentBankEntry, SourceAnnotation, Submission, SubmissionVersion
+from lessons.models import (
+    ClassReveal,
+    CommentBankEntry,
+    SourceAnnotation,
+    Submission,
+    SubmissionVersion,
+)
 from lessons.services.work import Conflict
 
 
@@ -96,3 +102,12 @@ def keep_version(submission: Submission) -> None:
 def bank_comment(*, teacher, text: str) -> CommentBankEntry:
     entry, _ = CommentBankEntry.objects.get_or_create(teacher=teacher, text=" ".join(text.split()))
     return entry
+
+
+def reveal_to_class(assignment, lesson_source, teacher) -> bool:
+    """Reveal a "reveal when I say" source to the assignment's class; False if it was
+    already revealed (the first reveal's time and teacher are kept)."""
+    _, created = ClassReveal.objects.get_or_create(
+        assignment=assignment, lesson_source=lesson_source, defaults={"revealed_by": teacher}
+    )
+    return created

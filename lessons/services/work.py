@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Func, JSONField, Value
 from django.utils import timezone
 
-from lessons.models import HIGHLIGHTS_MAX, Assignment, SourceAnnotation, Submission
+from lessons.models import HIGHLIGHTS_MAX, Assignment, Reveal, SourceAnnotation, Submission
 
 RETIRED = (
     "Your teacher has taken this source out of the lesson. Your work on it is kept and "
@@ -38,6 +38,10 @@ class WorkLocked(Exception):
 
 class TooManyHighlights(Exception):
     """A source has as many highlights as it may have."""
+
+
+class AlreadyRevealed(Exception):
+    """The prediction was committed, or the teacher revealed the source: it stays as it is."""
 
 
 @dataclass(frozen=True)
@@ -147,9 +151,16 @@ def save_analysis(
 
 
 def _change_marks(
-    *, assignment, student, lesson_source_id: int, change, create: bool = True
+    *,
+    assignment,
+    student,
+    lesson_source_id: int,
+    change,
+    create: bool = True,
+    fields: tuple[str, ...] = ("highlights", "links"),
 ) -> SourceAnnotation | None:
-    """Apply `change(annotation)` to highlights or links under a row lock.
+    """Apply `change(annotation)` to highlights or links (or other `fields`) under a row
+    lock.
 
     Highlights and links are added and removed one at a time, so they need no version
     from the page: two tabs adding highlights both keep theirs.
@@ -167,7 +178,7 @@ def _change_marks(
         if annotation.pk is None:
             annotation.save()
         else:
-            annotation.save(update_fields=["highlights", "links", "updated_at"])
+            annotation.save(update_fields=[*fields, "updated_at"])
     return annotation
 
 
@@ -287,3 +298,38 @@ def submit(*, assignment, student, version: int) -> Submission:
         _raise_if_locked(current)
         raise Conflict(current)
     return current
+
+
+def commit_prediction(
+    *, assignment, student, lesson_source, prediction: str, class_revealed: bool
+) -> SourceAnnotation:
+    """Keep the student's prediction (or own reading) of a source whose provenance or
+    interpretation is hidden from them.
+
+    Predicting and interpreting first: the words are committed and what was hidden is
+    revealed at once, for good. Reveal when I say: the student may change their words
+    until the teacher reveals the source to the class; after that they stay as they were.
+    Under a row lock, so two tabs cannot both commit.
+    """
+
+    def change(annotation: SourceAnnotation) -> None:
+        if annotation.revealed_at is not None or (
+            lesson_source.reveal == Reveal.TEACHER and class_revealed
+        ):
+            raise AlreadyRevealed(
+                "Your prediction is already kept and what it was about has been revealed; "
+                "it cannot change now."
+            )
+        annotation.prediction = prediction
+        if lesson_source.reveal in (Reveal.PREDICT, Reveal.INTERPRET):
+            annotation.revealed_at = timezone.now()
+
+    annotation = _change_marks(
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source.pk,
+        change=change,
+        fields=("prediction", "revealed_at"),
+    )
+    assert annotation is not None
+    return annotation

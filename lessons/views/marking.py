@@ -23,7 +23,10 @@ from lessons.forms.fields import field_errors, rebind
 from lessons.forms.marking import BankCommentForm, FeedbackForm
 from lessons.models import (
     Assignment,
+    ClassReveal,
     Enrolment,
+    LessonSource,
+    Reveal,
     SourceAnnotation,
     Submission,
 )
@@ -68,7 +71,15 @@ def _annotations_for_class(assignment: Assignment) -> list[SourceAnnotation]:
     """
     annotations = list(
         SourceAnnotation.objects.filter(assignment=assignment)
-        .only("assignment", "student", "lesson_source", "rating", "status")
+        .only(
+            "assignment",
+            "student",
+            "lesson_source",
+            "rating",
+            "status",
+            "prediction",
+            "revealed_at",
+        )
         .annotate(highlights_json=Cast("highlights", TextField()))
     )
     for annotation in annotations:
@@ -127,6 +138,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_label": STAGES[stage],
             "stages": [(key, label, stage_counts[key]) for key, label in STAGES.items()],
             "spreads": insight.source_spreads(lesson_sources, rows, annotations),
+            "predictions": _predictions(assignment, lesson_sources, rows, annotations),
             "judgements": insight.judgement_bars(handed_in),
             "judged": sum(1 for s in handed_in if s.judgement),
             "interpretations": insight.interpretation_bars(handed_in, interpretations),
@@ -141,6 +153,54 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _predictions(assignment, lesson_sources, rows, annotations) -> list[dict]:
+    """For each source with something hidden: who predicted before the reveal, with their
+    words, in register order; and for "reveal when I say", whether the class has seen it.
+    The reveals cost a query only when the lesson has such a source."""
+    hiding = [ls for ls in lesson_sources if ls.reveal != Reveal.AT_ONCE and not ls.retired]
+    if not hiding:
+        return []
+    revealed = set()
+    if any(ls.reveal == Reveal.TEACHER for ls in hiding):
+        revealed = set(
+            ClassReveal.objects.filter(assignment=assignment).values_list(
+                "lesson_source_id", flat=True
+            )
+        )
+    by_pair = {(a.student_id, a.lesson_source_id): a for a in annotations}
+    summary = []
+    for ls in hiding:
+        words = []
+        for row in rows:
+            annotation = by_pair.get((row.student.pk, ls.pk))
+            if annotation is not None and annotation.prediction.strip():
+                words.append((row.student, annotation.prediction))
+        summary.append(
+            {
+                "lesson_source": ls,
+                "words": words,
+                "students": len(rows),
+                "can_reveal": ls.reveal == Reveal.TEACHER and ls.pk not in revealed,
+                "revealed": ls.reveal == Reveal.TEACHER and ls.pk in revealed,
+            }
+        )
+    return summary
+
+
+@login_required
+@require_POST
+def reveal_to_class(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
+    """Reveal a "reveal when I say" source to the class: every student sees who made it
+    (and its interpretation) from now on, and their predictions stay as they were."""
+    assignment = get_assignment_for_teacher(request, pk)
+    lesson_source = get_object_or_404(
+        LessonSource, pk=source_pk, lesson=assignment.lesson_id, reveal=Reveal.TEACHER
+    )
+    marking.reveal_to_class(assignment, lesson_source, request.user)
+    messages.success(request, f"{lesson_source.name} is revealed to {assignment.classroom.name}.")
+    return redirect(f"{reverse('lessons:dashboard', args=[assignment.pk])}#predictions")
 
 
 # --- One student's whole work -----------------------------------------------------------

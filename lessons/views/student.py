@@ -23,12 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coexist.http import signed_out_response, wants_json
 from lessons import access
 from lessons.forms.fields import field_errors, rebind
-from lessons.forms.work import AnalysisForm, AnswerForm, HighlightForm, LinkForm
+from lessons.forms.work import AnalysisForm, AnswerForm, HighlightForm, LinkForm, PredictionForm
 from lessons.models import (
     Assignment,
+    ClassReveal,
     Extent,
+    Hidden,
     LessonSource,
     Rating,
+    Reveal,
     SourceAnnotation,
     Submission,
 )
@@ -203,6 +206,13 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     links = annotation.resolved_links({ls.pk: ls for ls in lesson_sources}) if annotation else []
     locked = _locked(assignment) or lesson_source.retired
     state = assignment.state()
+    class_revealed = _class_revealed(assignment, lesson_source)
+    # Work that can no longer change has nothing left to predict: everything shows.
+    hidden = (
+        Hidden()
+        if locked or state == Assignment.State.CLOSED
+        else lesson_source.hidden_from(annotation, class_revealed=class_revealed)
+    )
     return {
         "assignment": assignment,
         "lesson": lesson,
@@ -227,7 +237,67 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "editable": not locked and state != Assignment.State.CLOSED,
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
+        "hidden": hidden,
+        "class_revealed": class_revealed,
+        "prediction_form": PredictionForm(
+            initial={"prediction": annotation.prediction if annotation else ""}
+        ),
     }
+
+
+def _class_revealed(assignment: Assignment, lesson_source: LessonSource) -> bool:
+    """Whether the teacher has revealed a "reveal when I say" source to this class; only
+    such a source costs the query."""
+    if lesson_source.reveal != Reveal.TEACHER:
+        return False
+    return ClassReveal.objects.filter(assignment=assignment, lesson_source=lesson_source).exists()
+
+
+@student_required
+@require_POST
+def prediction(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    """Keep the student's prediction; for predict and interpret first, reveal what it was
+    about. Without JavaScript too: a mistake comes back with the words as typed."""
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    page = _source_url(assignment, label)
+    if refused := _refuse_if_locked(request, assignment, back=page):
+        return refused
+    lesson_source = LessonSource.objects.get(pk=assignment.lesson_source_id)
+    if lesson_source.reveal == Reveal.AT_ONCE:
+        return _refuse(
+            request,
+            "Nothing about this source is hidden, so there is nothing to predict.",
+            status=400,
+            url=page,
+        )
+    form = PredictionForm(request.POST)
+    if not form.is_valid():
+        context = _source_page_context(request, assignment, label)
+        analysis = AnalysisForm(
+            initial=AnalysisForm.initial_for(context["annotation"], context["prompts"]),
+            prompts=context["prompts"],
+        )
+        return render(
+            request,
+            "lessons/student/source.html",
+            {**context, "form": analysis, "prediction_form": form},
+            status=400,
+        )
+    try:
+        work.commit_prediction(
+            assignment=assignment,
+            student=request.user,
+            lesson_source=lesson_source,
+            prediction=form.cleaned_data["prediction"],
+            class_revealed=_class_revealed(assignment, lesson_source),
+        )
+    except work.AlreadyRevealed as kept:
+        return _refuse(request, str(kept), status=409, url=page)
+    if lesson_source.reveal == Reveal.TEACHER:
+        messages.success(request, "Your prediction is kept. Your teacher will reveal the answer.")
+    else:
+        messages.success(request, "Your words are kept. Compare them with what is revealed now.")
+    return redirect(f"{page}#prediction")
 
 
 def _highlight_rows(assignment: Assignment, label: str, annotation) -> list[dict]:

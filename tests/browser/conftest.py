@@ -20,15 +20,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from coexist.teacher_permissions import ensure_teachers_group
-from lessons.models import Assignment, Framework, Prompt
+from lessons.models import Assignment
 from tests.browser.helpers import REVISION
-
-
-@pytest.fixture(scope="session")
-def migrated_frameworks(django_db_setup, django_db_blocker) -> str:
-    """The frameworks and prompts the migrations made, as JSON, read before any flush."""
-    with django_db_blocker.unblock():
-        return serializers.serialize("json", [*Framework.objects.all(), *Prompt.objects.all()])
 
 
 @pytest.fixture(autouse=True)

@@ -152,6 +152,8 @@ def build_world() -> World:
     other_assignment = make_assignment(other_classroom, lesson=other_lesson)
 
     source_a, source_b = lesson.lesson_sources.order_by("label")
+    source_b.reveal = "teacher"  # its provenance waits for the teacher's reveal
+    source_b.save(update_fields=["reveal"])
     work.save_analysis(
         assignment=assignment,
         student=student,
@@ -268,6 +270,7 @@ def url_in_world(pattern: Pattern, world: World) -> str:
         "highlight_id": world.highlight_id,
         "other_pk": world.other_label_pk,
         "entry_pk": world.bank_entry.pk,
+        "source_pk": world.other_label_pk,
         "code": world.classroom.join_code,
         "slug": world.source.slug if name.startswith("sources:") else world.lesson.slug,
         "path": UPLOAD,

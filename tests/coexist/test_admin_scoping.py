@@ -351,10 +351,11 @@ def test_class_autocomplete_offers_only_her_own_classes(world):
 
 # The session and the user; the lesson; her own and her group's permissions; what the
 # deletion reaches (the lesson's interpretations, co-editors, sources, the analyses of
-# those sources (protected), glossary, facts, assignments (protected)); her groups (is
+# those sources (protected), the sources' reveals to classes, glossary, facts,
+# assignments (protected)); her groups (is
 # she a teacher?); which of those analyses and which assignments she may see named, one
 # query each whatever their number; each of the lesson's two sources, for its name.
-DELETE_PAGE_QUERIES = 17
+DELETE_PAGE_QUERIES = 18
 
 
 def test_the_delete_page_costs_the_same_for_one_other_class_or_many(

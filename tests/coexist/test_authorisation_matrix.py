@@ -254,8 +254,14 @@ TABLE: dict[str, Row] = {
     ),
     "lessons:link_add": row(SIGNED_IN_405, "login 400 404 404 404 404 404"),
     "lessons:link_remove": row(SIGNED_IN_405, "login >lessons:source_work 404 404 404 404 404"),
+    # Source A hides nothing, so the student is sent back to it with the reason.
+    "lessons:prediction": row(SIGNED_IN_405, "login >lessons:source_work 404 404 404 404 404"),
     # --- Marking ----------------------------------------------------------------------------------
     "lessons:dashboard": row(FOR_THE_CLASS_TEACHER, SIGNED_IN_405),
+    # Source B is revealed when the teacher says.
+    "lessons:reveal_to_class": row(
+        SIGNED_IN_405, "login 404 404 >lessons:dashboard 404 404 >lessons:dashboard"
+    ),
     # The student's answer is a draft, so it cannot be marked yet: 409.
     "lessons:review": row(FOR_THE_CLASS_TEACHER, "login 404 404 409 404 404 409"),
     "lessons:report": row(FOR_THE_CLASS_TEACHER, SIGNED_IN_405),

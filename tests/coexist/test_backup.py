@@ -192,11 +192,15 @@ def test_a_backup_holds_every_table_with_all_its_rows_every_image_and_a_manifest
     assert set(described["members"]) == set(contents) - {MANIFEST}
     for name, member in described["members"].items():
         assert hashlib.sha256(contents[name]).hexdigest() == member["sha256"]
-    (image,) = [name for name in contents if name.startswith("media/")]
-    assert (
-        contents[image] == (instance.data_dir / "media" / image.removeprefix("media/")).read_bytes()
-    )
-    assert described["media"] == {"files": 1, "bytes": len(contents[image])}
+    images = [name for name in contents if name.startswith("media/")]
+    assert len(images) == 2  # the demo's cartoon and the image uploaded after
+    for image in images:
+        stored = instance.data_dir / "media" / image.removeprefix("media/")
+        assert contents[image] == stored.read_bytes()
+    assert described["media"] == {
+        "files": 2,
+        "bytes": sum(len(contents[image]) for image in images),
+    }
     assert described["missing_media"] == []
 
 
@@ -231,8 +235,8 @@ def test_a_restore_loads_every_row_and_image_and_the_demo_people_see_their_work(
     assert mine["student"].pop("last_login") is not None
     assert mine == seen["student"]
     assert "Ben" in mine["student"]["first_name"] and mine["assignments"][0]["answer"]
-    (image,) = backed_up
-    assert b"".join(client.get(f"/media/{image}").streaming_content) == backed_up[image]
+    for image, body in backed_up.items():
+        assert b"".join(client.get(f"/media/{image}").streaming_content) == body
 
     # So does their teacher.
     client.logout()
@@ -401,8 +405,17 @@ def test_an_older_backup_goes_into_a_new_database_and_is_upgraded_as_the_school_
     assert ("lessons", "0008_failedjoin_session") in applied
     _run(["manage.py", "backup", str(tmp_path / "upgraded.tar.gz")], tmp_path)
     upgraded, before = table_rows(tmp_path / "upgraded.tar.gz"), table_rows(old)
-    for row in upgraded["lessons.failedjoin"]:
-        assert row["fields"].pop("session") == ""  # the new column, at its default
+    # The columns added since, each at its default.
+    added = {
+        "lessons.failedjoin": {"session": ""},
+        "lessons.lessonsource": {"reveal": "at_once", "interpretation": ""},
+        "lessons.sourceannotation": {"prediction": "", "revealed_at": None},
+    }
+    for table, columns in added.items():
+        for row in upgraded[table]:
+            for column, default in columns.items():
+                assert row["fields"].pop(column) == default, (table, column)
+    assert upgraded.pop("lessons.classreveal") == []  # a table added since, empty
     assert upgraded == before
     assert files(tmp_path / "media") == {
         name.removeprefix("media/"): body

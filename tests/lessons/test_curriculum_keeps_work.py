@@ -914,9 +914,10 @@ APP_PAGES = {
     "my_work", "my_work_json", "student_record", "student_record_json", "erase_student",
     # A student's own work
     "assignment", "answer", "submit", "bibliography", "source_work", "highlight_add",
-    "highlight_remove", "link_add", "link_remove",
-    # Teachers reading and marking work
-    "dashboard", "review", "report", "marks_csv", "annotations_csv", "bank_add", "bank_remove",
+    "highlight_remove", "link_add", "link_remove", "prediction",
+    # Teachers reading and marking work, and revealing a source to the class
+    "dashboard", "reveal_to_class", "review", "report", "marks_csv", "annotations_csv",
+    "bank_add", "bank_remove",
     # The source library
     "library", "detail",
 }  # fmt: skip
@@ -1066,6 +1067,9 @@ CURRICULUM = {
     "sources.HistoricalSource_themes",
     "sources.HistoricalProvenance",
     "sources.HistoricalInterpretation",
+    # Not curriculum, but no student's work either: that a teacher revealed a source to a
+    # class. It goes with the lesson source, which cannot go while work refers to it.
+    "lessons.ClassReveal",
 }
 # What holds work without being curriculum: deleting one deletes work, after a count.
 WORK_HOLDERS = {"lessons.Assignment", "lessons.Classroom", "coexist.User"}

@@ -1,7 +1,8 @@
 """Load Coexist's demo accounts (and, as later parts land, its demo lessons).
 
 Safe to run again and again: it creates what is missing and leaves everything that
-exists — including any work done by the demo accounts — exactly as it is.
+exists — including any work done by the demo accounts — exactly as it is. The cartoon's
+picture is added only while its source has no image.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from coexist.teacher_permissions import ensure_teachers_group
-from lessons.demo import load_demo_work
+from lessons.demo import CARTOON_IMAGE, CARTOON_SLUG, attach_demo_cartoon, load_demo_work
 from lessons.models import Assignment, Classroom, Enrolment, Lesson
 from lessons.packs import import_lessons
 from sources.packs import PackError
@@ -64,6 +66,13 @@ class Command(BaseCommand):
                 except (OSError, ValueError, PackError) as error:
                     raise CommandError(f"Could not load {pack.name}: {error}") from None
                 self.stdout.write(f"{pack.name}: {report.summary()}.")
+            try:
+                cartoon_added = attach_demo_cartoon()
+            except (OSError, ValidationError) as error:
+                reason = "; ".join(getattr(error, "messages", [str(error)]))
+                raise CommandError(f"Could not add {CARTOON_IMAGE.name}: {reason}") from None
+            if cartoon_added:
+                self.stdout.write(f"Demo cartoon: added the redrawn picture to {CARTOON_SLUG}.")
             # Demo lessons belong to the demo teacher, even those an older version loaded.
             Lesson.objects.filter(
                 slug__in=[slug for slug, _ in DEMO_LESSONS], owner__isnull=True

@@ -139,6 +139,8 @@ class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.TabularInline)
         "caption",
         "model_rating",
         "model_notes",
+        "reveal",
+        "interpretation",
         "retired",
     )
     extra = 1

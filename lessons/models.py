@@ -445,14 +445,14 @@ class LessonSource(RefusesDeletionInUse, models.Model):
     def name(self) -> str:
         return f"Source {self.label}" if self.label else "This source"
 
-    def hidden_from(self, annotation: SourceAnnotation | None, *, class_revealed: bool) -> Hidden:
-        """What a student whose work on this source is `annotation` may not see yet.
+    def hidden_from(self, *, committed: bool, class_revealed: bool) -> Hidden:
+        """What a student may not see yet of this source.
 
         Predicting and interpreting end when the student commits their own words
-        (`annotation.revealed_at`); "reveal when I say" ends when the teacher reveals the
-        source to the class (`class_revealed`), whatever the student wrote.
+        (`committed`: their analysis has `revealed_at`); "reveal when I say" ends when the
+        teacher reveals the source to the class (`class_revealed`), whatever the student
+        wrote.
         """
-        committed = annotation is not None and annotation.revealed_at is not None
         if self.reveal == Reveal.PREDICT:
             return Hidden(provenance=not committed)
         if self.reveal == Reveal.INTERPRET:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource, Prompt
+from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource, Prompt, Reveal
 from sources.models import Interpretation, Source
 from sources.packs import (
     ImportReport,
@@ -28,7 +28,15 @@ from sources.packs import (
 LESSON_FIELDS = ("title", "research_question", "starter", "introduction", "published")
 FRAMEWORK_FIELDS = ("name", "short_name", "description", "judgement_prompt")
 PROMPT_FIELDS = ("key", "label", "guiding_questions", "sentence_starters", "required")
-LESSON_SOURCE_FIELDS = ("label", "section", "caption", "model_rating", "model_notes")
+LESSON_SOURCE_FIELDS = (
+    "label",
+    "section",
+    "caption",
+    "model_rating",
+    "model_notes",
+    "reveal",
+    "interpretation",
+)
 
 
 # Export ---------------------------------------------------------------------------------
@@ -195,6 +203,12 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
             raise PackError(f"{label}: no source “{item.get('source')}” in the pack or here.")
         values = {n: item.get(n) or "" for n in LESSON_SOURCE_FIELDS}
         values["model_rating"] = item.get("model_rating")
+        values["reveal"] = item.get("reveal") or Reveal.AT_ONCE
+        if values["reveal"] not in Reveal.values:
+            raise PackError(
+                f"{label}: source “{item.get('source')}” has reveal “{values['reveal']}”; use "
+                f"one of {', '.join(Reveal.values)}."
+            )
         wanted_sources.append((source.pk, values))
     current_sources = [
         (ls.source_id, {n: getattr(ls, n) for n in LESSON_SOURCE_FIELDS})

@@ -145,19 +145,24 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
         )
-    statuses = dict(
-        SourceAnnotation.objects.filter(assignment=assignment, student=request.user).values_list(
-            "lesson_source_id", "status"
-        )
-    )
+    mine = SourceAnnotation.objects.filter(assignment=assignment, student=request.user)
+    statuses, committed = {}, set()
+    for lesson_source_id, status, revealed_at in mine.values_list(
+        "lesson_source_id", "status", "revealed_at"
+    ):
+        statuses[lesson_source_id] = status
+        if revealed_at is not None:
+            committed.add(lesson_source_id)
     # A retired source stays only for those who started it.
     lesson_sources = [
         ls
         for ls in lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
         if not ls.retired or ls.pk in statuses
     ]
+    hidden = _hidden_sources(assignment, lesson_sources, committed)
     for lesson_source in lesson_sources:
         lesson_source.my_status = statuses.get(lesson_source.pk, "")
+        lesson_source.hidden = hidden[lesson_source.pk]
     done = sum(1 for status in statuses.values() if status == SourceAnnotation.Status.DONE)
     return render(
         request,
@@ -211,7 +216,10 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     hidden = (
         Hidden()
         if locked or state == Assignment.State.CLOSED
-        else lesson_source.hidden_from(annotation, class_revealed=class_revealed)
+        else lesson_source.hidden_from(
+            committed=annotation is not None and annotation.revealed_at is not None,
+            class_revealed=class_revealed,
+        )
     )
     return {
         "assignment": assignment,
@@ -242,6 +250,24 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "prediction_form": PredictionForm(
             initial={"prediction": annotation.prediction if annotation else ""}
         ),
+    }
+
+
+def _hidden_sources(assignment: Assignment, lesson_sources, committed: set[int]) -> dict:
+    """Each lesson source's `Hidden` for this student, who committed a prediction for the
+    sources in `committed`. Only a lesson with a "reveal when I say" source costs a query."""
+    if _locked(assignment) or assignment.state() == Assignment.State.CLOSED:
+        return {ls.pk: Hidden() for ls in lesson_sources}
+    revealed: set[int] = set()
+    if any(ls.reveal == Reveal.TEACHER for ls in lesson_sources):
+        revealed = set(
+            ClassReveal.objects.filter(assignment=assignment).values_list(
+                "lesson_source_id", flat=True
+            )
+        )
+    return {
+        ls.pk: ls.hidden_from(committed=ls.pk in committed, class_revealed=ls.pk in revealed)
+        for ls in lesson_sources
     }
 
 
@@ -880,12 +906,22 @@ def bibliography(request: HttpRequest, pk: int) -> HttpResponse:
                 if annotation.responses.get(p.key, "").strip()
             ]
         entries.append({"lesson_source": ls, "annotation": annotation, "paragraphs": paragraphs})
-    # Sections in the lesson's order; within each, entries alphabetically, as Chicago has it.
+    committed = {pk for pk, a in annotations.items() if a.revealed_at is not None}
+    hidden = _hidden_sources(assignment, [e["lesson_source"] for e in entries], committed)
+    for entry in entries:
+        entry["hidden"] = hidden[entry["lesson_source"].pk].provenance
+    # Sections in the lesson's order; within each, entries alphabetically, as Chicago has
+    # it; a source whose maker is still to be predicted after them, not placed by its author.
     sections: dict[str, list] = {}
     for entry in entries:
         sections.setdefault(entry["lesson_source"].section, []).append(entry)
     for section_entries in sections.values():
-        section_entries.sort(key=lambda e: _sort_key(e["lesson_source"].source))
+        section_entries.sort(
+            key=lambda e: (
+                e["hidden"],
+                e["lesson_source"].label if e["hidden"] else _sort_key(e["lesson_source"].source),
+            )
+        )
     return render(
         request,
         "lessons/student/bibliography.html",

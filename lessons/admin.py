@@ -418,7 +418,7 @@ class EnrolmentInline(admin.TabularInline):
 class AssignmentInline(KeepsWorkInline, admin.TabularInline):
     model = Assignment
     # A started assignment is deleted from its own page, whose confirmation counts the work.
-    fields = ("lesson", "opens_at", "due_at", "late_work_accepted")
+    fields = ("lesson", "opens_at", "due_at", "late_work_accepted", "class_comparison")
     extra = 0
     verbose_name_plural = "lessons set for this class"
 
@@ -506,7 +506,7 @@ class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAd
     list_filter = ("late_work_accepted",)
     list_select_related = ("lesson", "classroom")
     search_fields = ("lesson__title", "classroom__name")
-    fields = ("classroom", "lesson", "opens_at", "due_at", "late_work_accepted")
+    fields = ("classroom", "lesson", "opens_at", "due_at", "late_work_accepted", "class_comparison")
 
     def get_queryset(self, request):
         return access.assignments_taught(request.user)

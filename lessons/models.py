@@ -690,6 +690,13 @@ class Assignment(models.Model):
     late_work_accepted = models.BooleanField(
         default=True, help_text="Students may still save and submit after the due date."
     )
+    class_comparison = models.BooleanField(
+        "students see the class's ratings once they finish a source",
+        default=False,
+        help_text="After a student marks a source finished, they see how many classmates "
+        "who also finished it gave each rating (no names, and only once three have). "
+        "Nothing about classmates is shown before.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()

@@ -8,11 +8,12 @@ asking for JSON, and every JSON answer says what happened in words the page can 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist.http import signed_out_response, wants_json
-from lessons import access
+from lessons import access, insight
 from lessons.forms.fields import field_errors, rebind
 from lessons.forms.work import AnalysisForm, AnswerForm, HighlightForm, LinkForm, PredictionForm
 from lessons.models import (
@@ -247,9 +248,40 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "link_form": LinkForm(others=others),
         "hidden": hidden,
         "class_revealed": class_revealed,
+        "class_ratings": _class_ratings(assignment, lesson_source, annotation),
         "prediction_form": PredictionForm(
             initial={"prediction": annotation.prediction if annotation else ""}
         ),
+    }
+
+
+CLASS_COMPARISON_MINIMUM = 3  # finished analyses before a spread is shown: no one is singled out
+
+
+def _class_ratings(assignment: Assignment, lesson_source: LessonSource, annotation) -> dict | None:
+    """How the classmates who finished this source rated it, for a student who has
+    finished it too, when the teacher allows the comparison; None otherwise, with no
+    query. No names; nothing until CLASS_COMPARISON_MINIMUM have finished."""
+    done = SourceAnnotation.Status.DONE
+    if not assignment.class_comparison or annotation is None or annotation.status != done:
+        return None
+    counts = Counter(
+        dict(
+            SourceAnnotation.objects.filter(
+                assignment=assignment, lesson_source=lesson_source, status=done
+            )
+            .exclude(rating=None)
+            .values_list("rating")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    finished = sum(counts.values())
+    return {
+        "finished": finished,
+        "enough": finished >= CLASS_COMPARISON_MINIMUM,
+        "minimum": CLASS_COMPARISON_MINIMUM,
+        "bars": insight.bars(counts, dict(Rating.choices)),
     }
 
 

@@ -595,8 +595,37 @@
 
   // --- Start ------------------------------------------------------------------------------
 
+  // --- A prediction's copy in this browser ---------------------------------------------
+  // A prediction is sent once, on purpose, so it is not autosaved; but until the page
+  // shows it kept, this browser holds a copy. A send lost to a dropped connection finds
+  // the words back in the box on the next visit. Once kept, the page says so and the copy
+  // goes.
+
+  function wireKeptCopies() {
+    document.querySelectorAll("[data-drop-copy]").forEach((kept) => {
+      window.coexistDrafts.drop(kept.dataset.dropCopy);
+    });
+    document.querySelectorAll("form[data-keep-copy]").forEach((form) => {
+      const name = form.dataset.keepCopy;
+      const box = form.querySelector("textarea");
+      if (!box) return;
+      const copy = window.coexistDrafts.load(name);
+      if (copy && copy.text && !box.value.trim()) {
+        box.value = copy.text;
+        const note = el("p", { class: "small text-muted-strong mt-1 mb-0", role: "status" },
+          "Your words from last time were not sent; they were kept in this browser and are back in the box.");
+        box.after(note);
+      }
+      box.addEventListener("input", () => {
+        if (box.value.trim()) window.coexistDrafts.save(name, { text: box.value });
+        else window.coexistDrafts.drop(name);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     let autosave = null;
+    wireKeptCopies();
     document.querySelectorAll("form[data-autosave]").forEach((form) => {
       autosave = new Autosave(form);
       window.coexistAutosave = autosave;

@@ -56,3 +56,28 @@ def test_a_student_reads_the_cartoon_then_sees_the_interpretation_beside_their_w
         page.set_viewport_size({"width": width, "height": 900})
         assert_accessible(page)
         page.screenshot(path=screenshot_dir / f"predict-revealed-{width}.png", full_page=True)
+
+
+def test_a_prediction_sent_while_offline_is_back_in_the_box_on_the_next_visit(
+    page: Page, live_server, log_in, revision
+):
+    log_in(page, "student6", "coexist-demo")
+    url = source_url(live_server, revision, "D")
+    page.goto(url)
+    box = page.get_by_label("Your reading of source D")
+    box.fill(READING)
+    page.context.set_offline(True)
+    try:
+        page.get_by_role("button", name="Keep my reading and reveal the interpretation").click()
+        page.wait_for_timeout(500)  # the browser's own "no connection" page
+    finally:
+        page.context.set_offline(False)
+    assert not SourceAnnotation.objects.filter(student__username="student6").exists()
+
+    page.goto(url)
+    expect(page.get_by_label("Your reading of source D")).to_have_value(READING)
+    expect(page.get_by_text("were kept in this browser and are back in the box")).to_be_visible()
+    page.get_by_role("button", name="Keep my reading and reveal the interpretation").click()
+    expect(page.locator("#prediction")).to_contain_text(READING)
+    kept = page.evaluate("Object.keys(localStorage).filter(key => key.includes('prediction:'))")
+    assert kept == []

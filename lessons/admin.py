@@ -22,6 +22,7 @@ from coexist.models import User
 from coexist.usernames import validate_new_username
 from lessons import access
 from lessons.models import (
+    CORE_PROMPTS_MAX,
     Assignment,
     Classroom,
     Enrolment,
@@ -83,10 +84,31 @@ class KeepsWorkInline:
         return formset
 
 
+class CorePromptsFormSet(KeepsWorkFormSet):
+    """A framework's short version: at most CORE_PROMPTS_MAX of its prompts."""
+
+    def clean(self):
+        super().clean()
+        core = [
+            form.cleaned_data.get("label") or form.cleaned_data.get("key")
+            for form in self.forms
+            if form.cleaned_data.get("core") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(core) > CORE_PROMPTS_MAX:
+            raise ValidationError(
+                f"The short version can ask at most {CORE_PROMPTS_MAX} questions; "
+                f"{len(core)} are ticked ({', '.join(core)}). Untick some."
+            )
+
+
 class PromptInline(KeepsWorkInline, admin.StackedInline):
     model = Prompt
+    formset = CorePromptsFormSet
     extra = 0
-    fields = (("order", "key", "label", "required"), ("guiding_questions", "sentence_starters"))
+    fields = (
+        ("order", "key", "label", "required", "core"),
+        ("guiding_questions", "sentence_starters"),
+    )
     prepopulated_fields = {"key": ("label",)}
 
 
@@ -139,6 +161,7 @@ class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.TabularInline)
         "caption",
         "model_rating",
         "model_notes",
+        "short",
         "reveal",
         "interpretation",
         "retired",
@@ -498,6 +521,25 @@ class ClassroomAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAdm
         queryset.update(joining_open=True)
 
 
+class AssignmentForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        classroom, chosen = data.get("classroom"), data.get("short_for")
+        if classroom is not None and chosen:
+            outside = [
+                student.shown_name
+                for student in chosen
+                if not classroom.enrolments.filter(student=student).exists()
+            ]
+            if outside:
+                self.add_error(
+                    "short_for",
+                    f"Only students of {classroom.name} can be given the short version; "
+                    f"not in it: {', '.join(outside)}.",
+                )
+        return data
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAdmin):
     work_of = "assignments"
@@ -506,7 +548,26 @@ class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAd
     list_filter = ("late_work_accepted",)
     list_select_related = ("lesson", "classroom")
     search_fields = ("lesson__title", "classroom__name")
-    fields = ("classroom", "lesson", "opens_at", "due_at", "late_work_accepted", "class_comparison")
+    form = AssignmentForm
+    fields = (
+        "classroom",
+        "lesson",
+        "opens_at",
+        "due_at",
+        "late_work_accepted",
+        "class_comparison",
+        "short_version",
+        "short_for",
+    )
+    filter_horizontal = ("short_for",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "short_for":
+            # Only the user's own students are ever listed; the form keeps to the class.
+            kwargs["queryset"] = access.students_taught(request.user).order_by(
+                "last_name", "first_name", "username"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return access.assignments_taught(request.user)

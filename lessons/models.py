@@ -114,6 +114,9 @@ class Framework(models.Model):
         return (self.slug,)
 
 
+CORE_PROMPTS_MAX = 3  # prompts in a framework's short version
+
+
 class Prompt(RefusesDeletionInUse, models.Model):
     """One step of a framework: a heading, the questions to ask, and ways to begin."""
 
@@ -129,6 +132,12 @@ class Prompt(RefusesDeletionInUse, models.Model):
     )
     required = models.BooleanField(
         default=True, help_text="Students must answer it before marking a source as done."
+    )
+    core = models.BooleanField(
+        "in the short version",
+        default=False,
+        help_text=f"The short version of the framework asks only these "
+        f"(at most {CORE_PROMPTS_MAX}).",
     )
 
     class Meta:
@@ -358,6 +367,17 @@ class Reveal(models.TextChoices):
     TEACHER = "teacher", "Reveal when I say"
 
 
+def prompts_for(prompts, *, short: bool) -> list:
+    """The framework's prompts a student answers: all of them, or in the short version
+    only its core ones (all of them again if the framework marks none as core)."""
+    prompts = list(prompts)
+    if short:
+        core = [prompt for prompt in prompts if prompt.core]
+        if core:
+            return core
+    return prompts
+
+
 @dataclass(frozen=True)
 class Hidden:
     """What a student may not see yet of one source: its provenance (who made it, when,
@@ -416,6 +436,12 @@ class LessonSource(RefusesDeletionInUse, models.Model):
         "student writes their own guess. Interpret first: your interpretation below stays "
         "hidden until they write their own reading. Reveal when I say: both stay hidden "
         "until you reveal them to the class from the dashboard.",
+    )
+    short = models.BooleanField(
+        "short version of the framework",
+        default=False,
+        help_text="Ask only the framework's core questions about this source (for a "
+        "one-line quotation, say), whatever the assignment asks for the others.",
     )
     interpretation = models.TextField(
         "interpretation for students",
@@ -689,6 +715,19 @@ class Assignment(models.Model):
     )
     late_work_accepted = models.BooleanField(
         default=True, help_text="Students may still save and submit after the due date."
+    )
+    short_version = models.BooleanField(
+        "short version of the framework for everyone",
+        default=False,
+        help_text="Students answer only the framework's core questions on every source.",
+    )
+    short_for = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="short_assignments",
+        verbose_name="short version for these students",
+        help_text="Students of the class who answer only the core questions, while the "
+        "others answer them all.",
     )
     class_comparison = models.BooleanField(
         "students see the class's ratings once they finish a source",

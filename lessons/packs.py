@@ -27,13 +27,14 @@ from sources.packs import (
 
 LESSON_FIELDS = ("title", "research_question", "starter", "introduction", "published")
 FRAMEWORK_FIELDS = ("name", "short_name", "description", "judgement_prompt")
-PROMPT_FIELDS = ("key", "label", "guiding_questions", "sentence_starters", "required")
+PROMPT_FIELDS = ("key", "label", "guiding_questions", "sentence_starters", "required", "core")
 LESSON_SOURCE_FIELDS = (
     "label",
     "section",
     "caption",
     "model_rating",
     "model_notes",
+    "short",
     "reveal",
     "interpretation",
 )
@@ -203,6 +204,7 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
             raise PackError(f"{label}: no source “{item.get('source')}” in the pack or here.")
         values = {n: item.get(n) or "" for n in LESSON_SOURCE_FIELDS}
         values["model_rating"] = item.get("model_rating")
+        values["short"] = bool(item.get("short"))
         values["reveal"] = item.get("reveal") or Reveal.AT_ONCE
         if values["reveal"] not in Reveal.values:
             raise PackError(

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import TextField
+from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +29,7 @@ from lessons.models import (
     Reveal,
     SourceAnnotation,
     Submission,
+    prompts_for,
 )
 from lessons.services import marking
 from lessons.services.work import Conflict
@@ -54,10 +55,15 @@ def get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
 
 
 def _class_list(assignment: Assignment) -> list[Enrolment]:
-    """The class's students, in register order (surname, first name)."""
+    """The class's students, in register order (surname, first name), each with `short`:
+    whether this assignment gives them the framework's short version."""
+    given_short = Assignment.short_for.through.objects.filter(
+        assignment=assignment, user=OuterRef("student")
+    )
     return list(
         Enrolment.objects.filter(classroom=assignment.classroom)
         .select_related("student")
+        .annotate(short=Exists(given_short))
         .order_by("student__last_name", "student__first_name", "student__username")
     )
 
@@ -216,6 +222,8 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
     lesson_sources = list(lesson.lesson_sources.select_related("source").order_by("order", "pk"))
     by_id = {ls.pk: ls for ls in lesson_sources}
     prompts = list(lesson.framework.prompts.all())
+    # The questions this student was asked: the short version for them, or everyone.
+    short = assignment.short_version or enrolment.short
     annotations = {
         a.lesson_source_id: a
         for a in SourceAnnotation.objects.filter(assignment=assignment, student=student)
@@ -231,8 +239,9 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
         annotation = annotations.get(ls.pk)
         if annotation is not None:
             annotation.lesson_source = ls
+        asked = prompts_for(prompts, short=short or ls.short)
         responses = (
-            [(p.label, annotation.responses.get(p.key, "")) for p in prompts] if annotation else []
+            [(p.label, annotation.responses.get(p.key, "")) for p in asked] if annotation else []
         )
         links = annotation.resolved_links(by_id) if annotation else []
         items.append(

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -35,6 +35,7 @@ from lessons.models import (
     Reveal,
     SourceAnnotation,
     Submission,
+    prompts_for,
 )
 from lessons.services import work
 from sources.citations import plain
@@ -80,6 +81,11 @@ def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | N
             my_revision_allowed=F("mine__revision_allowed"),
             my_cited=F("mine__cited"),
             my_interpretation=F("mine__preferred_interpretation"),
+            my_short=Exists(
+                Assignment.short_for.through.objects.filter(
+                    assignment=OuterRef("pk"), user=request.user
+                )
+            ),
         )
         .order_by()
     )
@@ -92,6 +98,7 @@ def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | N
         ).annotate(
             lesson_source_id=F("this_source__pk"),
             lesson_source_retired=F("this_source__retired"),
+            lesson_source_short=F("this_source__short"),
         )
     assignment = assignments.first()
     if assignment is None:
@@ -99,6 +106,16 @@ def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | N
     if label is not None and assignment.lesson_source_id is None:
         raise Http404("No such source in this lesson")
     return assignment
+
+
+def _short(assignment: Assignment) -> bool:
+    """Whether this student answers the framework's short version on the page's source:
+    set for the class, for them, or for the source (`_get_assignment_for_student`)."""
+    return bool(
+        assignment.short_version
+        or assignment.my_short
+        or getattr(assignment, "lesson_source_short", False)
+    )
 
 
 def _locked(assignment: Assignment) -> bool:
@@ -204,7 +221,8 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         .select_related("author")
         .order_by("order", "pk")
     }
-    prompts = list(lesson.framework.prompts.all())
+    every_prompt = list(lesson.framework.prompts.all())
+    prompts = prompts_for(every_prompt, short=_short(assignment))
     annotation = SourceAnnotation.objects.filter(
         assignment=assignment, student=request.user, lesson_source=lesson_source
     ).first()
@@ -246,6 +264,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "editable": not locked and state != Assignment.State.CLOSED,
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
+        "short": len(prompts) < len(every_prompt),
         "hidden": hidden,
         "class_revealed": class_revealed,
         "class_ratings": _class_ratings(assignment, lesson_source, annotation),
@@ -399,7 +418,7 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 
     if refused := _refuse_if_locked(request, assignment):
         return refused
-    prompts = list(assignment.lesson.framework.prompts.all())
+    prompts = prompts_for(assignment.lesson.framework.prompts.all(), short=_short(assignment))
     form = AnalysisForm(request.POST, prompts=prompts)
     if not form.is_valid():
         if wants_json(request):

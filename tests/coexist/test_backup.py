@@ -408,14 +408,19 @@ def test_an_older_backup_goes_into_a_new_database_and_is_upgraded_as_the_school_
     # The columns added since, each at its default.
     added = {
         "lessons.failedjoin": {"session": ""},
-        "lessons.lessonsource": {"reveal": "at_once", "interpretation": ""},
+        "lessons.lessonsource": {"reveal": "at_once", "interpretation": "", "short": False},
         "lessons.sourceannotation": {"prediction": "", "revealed_at": None},
+        "lessons.assignment": {"class_comparison": False, "short_version": False},
     }
     for table, columns in added.items():
         for row in upgraded[table]:
             for column, default in columns.items():
                 assert row["fields"].pop(column) == default, (table, column)
-    assert upgraded.pop("lessons.classreveal") == []  # a table added since, empty
+    assert upgraded.pop("lessons.classreveal") == []  # tables added since, empty
+    assert upgraded.pop("lessons.assignment_short_for") == []
+    # The shipped frameworks' short versions, marked by a migration made since.
+    core = {row["fields"].pop("core") for row in upgraded["lessons.prompt"]}
+    assert core == {True, False}
     assert upgraded == before
     assert files(tmp_path / "media") == {
         name.removeprefix("media/"): body

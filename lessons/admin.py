@@ -32,6 +32,7 @@ from lessons.models import (
     Lesson,
     LessonSource,
     Prompt,
+    ProvenancePart,
     SourceAnnotation,
     Submission,
     SubmissionVersion,
@@ -150,8 +151,23 @@ class LessonPartInline(EditedByLessonOwners):
         )
 
 
+class LessonSourceForm(forms.ModelForm):
+    held_back = forms.MultipleChoiceField(
+        label=LessonSource._meta.get_field("held_back").verbose_name,
+        help_text=LessonSource._meta.get_field("held_back").help_text,
+        choices=ProvenancePart.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = LessonSource
+        fields = ("held_back",)  # the inline's `fields` adds the rest
+
+
 class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.TabularInline):
     model = LessonSource
+    form = LessonSourceForm
     autocomplete_fields = ("source",)
     fields = (
         "order",
@@ -164,6 +180,7 @@ class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.TabularInline)
         "short",
         "reveal",
         "interpretation",
+        "held_back",
         "retired",
     )
     extra = 1

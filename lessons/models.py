@@ -358,6 +358,16 @@ class LessonSourceQuerySet(models.QuerySet):
         )
 
 
+class ProvenancePart(models.TextChoices):
+    """Parts of a source's provenance a teacher may hold back until a student has
+    finished analysing it: the ones that tend to answer the questions for them."""
+
+    PLACE = "place", "Where"
+    OCCASION = "occasion", "Occasion"
+    CONTEXT = "context", "Why and in what circumstances"
+    AUDIENCE = "audience", "For whom"
+
+
 class Reveal(models.TextChoices):
     """When a student sees who made a source and what it is taken to mean."""
 
@@ -436,6 +446,13 @@ class LessonSource(RefusesDeletionInUse, models.Model):
         "student writes their own guess. Interpret first: your interpretation below stays "
         "hidden until they write their own reading. Reveal when I say: both stay hidden "
         "until you reveal them to the class from the dashboard.",
+    )
+    held_back = models.JSONField(
+        "provenance shown only after the analysis",
+        default=list,
+        blank=True,
+        help_text="Parts of the provenance students see once they mark their analysis "
+        "finished, so it informs without answering for them.",
     )
     short = models.BooleanField(
         "short version of the framework",

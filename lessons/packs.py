@@ -16,7 +16,16 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lessons.models import Fact, Framework, GlossaryTerm, Lesson, LessonSource, Prompt, Reveal
+from lessons.models import (
+    Fact,
+    Framework,
+    GlossaryTerm,
+    Lesson,
+    LessonSource,
+    Prompt,
+    ProvenancePart,
+    Reveal,
+)
 from sources.models import Interpretation, Source
 from sources.packs import (
     ImportReport,
@@ -37,6 +46,7 @@ LESSON_SOURCE_FIELDS = (
     "short",
     "reveal",
     "interpretation",
+    "held_back",
 )
 
 
@@ -205,6 +215,13 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
         values = {n: item.get(n) or "" for n in LESSON_SOURCE_FIELDS}
         values["model_rating"] = item.get("model_rating")
         values["short"] = bool(item.get("short"))
+        held_back = item.get("held_back") or []
+        if not isinstance(held_back, list) or not set(held_back) <= set(ProvenancePart.values):
+            raise PackError(
+                f"{label}: source “{item.get('source')}” holds back {held_back!r}; use a "
+                f"list of {', '.join(ProvenancePart.values)}."
+            )
+        values["held_back"] = held_back
         values["reveal"] = item.get("reveal") or Reveal.AT_ONCE
         if values["reveal"] not in Reveal.values:
             raise PackError(

@@ -31,6 +31,7 @@ from lessons.models import (
     Extent,
     Hidden,
     LessonSource,
+    ProvenancePart,
     Rating,
     Reveal,
     SourceAnnotation,
@@ -265,6 +266,12 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "highlight_form": HighlightForm(),
         "link_form": LinkForm(others=others),
         "short": len(prompts) < len(every_prompt),
+        # Parts of the provenance the teacher keeps until the analysis is finished.
+        "held_back": []
+        if locked
+        or state == Assignment.State.CLOSED
+        or (annotation is not None and annotation.status == SourceAnnotation.Status.DONE)
+        else [part for part in lesson_source.held_back if part in ProvenancePart.values],
         "hidden": hidden,
         "class_revealed": class_revealed,
         "class_ratings": _class_ratings(assignment, lesson_source, annotation),

@@ -408,7 +408,12 @@ def test_an_older_backup_goes_into_a_new_database_and_is_upgraded_as_the_school_
     # The columns added since, each at its default.
     added = {
         "lessons.failedjoin": {"session": ""},
-        "lessons.lessonsource": {"reveal": "at_once", "interpretation": "", "short": False},
+        "lessons.lessonsource": {
+            "reveal": "at_once",
+            "interpretation": "",
+            "short": False,
+            "held_back": [],
+        },
         "lessons.sourceannotation": {"prediction": "", "revealed_at": None},
         "lessons.assignment": {"class_comparison": False, "short_version": False},
     }

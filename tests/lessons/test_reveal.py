@@ -13,7 +13,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.admin import LessonSourceForm
 from lessons.models import ClassReveal, Reveal, SourceAnnotation
+from lessons.packs import export_lessons, import_lessons
+from lessons.services import work
+from sources.packs import PackError
 from tests.factories import make_student, make_teacher
 from tests.lessons.factories import make_assignment, make_classroom, make_lesson
 from tests.sources.factories import make_author, make_source
@@ -232,3 +236,52 @@ def test_a_prediction_in_html_is_shown_as_text(client, world, teacher):
     client.force_login(teacher)
     body = client.get(reverse("lessons:dashboard", args=[assignment.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+# --- Provenance that informs without answering -------------------------------------------
+
+
+def test_held_back_provenance_appears_once_the_analysis_is_finished(client, world):
+    assignment, lesson_source, student = world
+    lesson_source.held_back = ["context", "audience"]
+    lesson_source.save()
+    client.force_login(student)
+    body = page(client, assignment)
+    assert CONTEXT not in body and AUDIENCE not in body
+    assert AUTHOR in body  # who made it is not held back
+    assert "appears here once you have finished your analysis" in body
+
+    prompts = [p.key for p in assignment.lesson.framework.prompts.all()]
+    work.save_analysis(
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source.pk,
+        version=0,
+        responses={key: "My answer." for key in prompts},
+        prompt_keys=prompts,
+        rating=3,
+        rating_reason="Because.",
+        done=True,
+    )
+    body = page(client, assignment)
+    assert CONTEXT in body and AUDIENCE in body
+    assert "appears here once you have finished" not in body
+
+
+def test_the_lesson_page_in_the_admin_holds_back_parts_by_checkbox(world):
+    _, lesson_source, _ = world
+    form = LessonSourceForm(data={"held_back": ["context", "audience"]}, instance=lesson_source)
+    assert form.is_valid(), form.errors
+    form.save()
+    lesson_source.refresh_from_db()
+    assert lesson_source.held_back == ["context", "audience"]
+    assert not LessonSourceForm(data={"held_back": ["author"]}, instance=lesson_source).is_valid()
+
+
+def test_a_pack_with_an_unknown_part_to_hold_back_is_refused(world):
+    assignment, lesson_source, _ = world
+    pack = export_lessons([assignment.lesson])
+    pack["lessons"][0]["slug"] = "a-copy"
+    pack["lessons"][0]["sources"][0]["held_back"] = ["the answer"]
+    with pytest.raises(PackError, match="holds back"):
+        import_lessons(pack)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from lessons.models import Extent, Rating, SourceAnnotation, Submission
+from lessons.models import Extent, Rating, SourceAnnotation, Submission, region_percent
 from sources.text import anchor_text, find_quote
 
 SCALE = (1, 2, 3, 4, 5)
@@ -88,6 +88,8 @@ class SourceSpread:
     passages: list[tuple[str, int]] = field(default_factory=list)
     heat: list[tuple[str, int]] = field(default_factory=list)
     highlighters: int = 0
+    regions: list[dict] = field(default_factory=list)  # every student's, in percentages
+    region_markers: int = 0
 
     @property
     def contested(self) -> bool:
@@ -123,7 +125,10 @@ def source_spreads(lesson_sources, rows: list[StudentRow], annotations) -> list[
     """Each source's ratings across the class beside the teacher's, most contested first."""
     labels = dict(Rating.choices)
     highlights_by_source: dict[int, list[dict]] = {}
+    regions_by_source: dict[int, list[list[dict]]] = {}
     for annotation in annotations:
+        if getattr(annotation, "regions", None):
+            regions_by_source.setdefault(annotation.lesson_source_id, []).append(annotation.regions)
         if annotation.highlights:
             highlights_by_source.setdefault(annotation.lesson_source_id, []).append(
                 annotation.highlights
@@ -147,6 +152,9 @@ def source_spreads(lesson_sources, rows: list[StudentRow], annotations) -> list[
             spread.heat, spread.passages = heat_and_passages(
                 anchor_text(ls.source.text), per_student
             )
+        marked = regions_by_source.get(ls.pk, [])
+        spread.regions = [region_percent(r) for regions in marked for r in regions]
+        spread.region_markers = len(marked)
         spreads.append(spread)
     return sorted(spreads, key=lambda s: (-s.spread, -s.rated, s.lesson_source.order))
 

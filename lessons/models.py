@@ -377,6 +377,28 @@ class Reveal(models.TextChoices):
     TEACHER = "teacher", "Reveal when I say"
 
 
+def region_percent(region: dict) -> dict:
+    """A stored region (fractions of the image) in percentages, for SVG and for words;
+    a damaged one is clamped inside the image rather than drawn off it."""
+
+    def part(name: str) -> float:
+        try:
+            return min(max(float(region.get(name, 0)), 0.0), 1.0) * 100
+        except (TypeError, ValueError):
+            return 0.0
+
+    x, y = part("x"), part("y")
+    return {
+        "id": str(region.get("id", "")),
+        "x": round(x, 2),
+        "y": round(y, 2),
+        "w": round(min(part("w"), 100 - x), 2),
+        "h": round(min(part("h"), 100 - y), 2),
+        "tag": str(region.get("tag", "")),
+        "note": str(region.get("note", "")),
+    }
+
+
 def prompts_for(prompts, *, short: bool) -> list:
     """The framework's prompts a student answers: all of them, or in the short version
     only its core ones (all of them again if the framework marks none as core)."""
@@ -886,6 +908,7 @@ RESPONSE_MAX_LENGTH = 5000  # one prompt's response in `responses`
 QUOTE_MAX_LENGTH = 2000  # a highlight's quote
 NOTE_MAX_LENGTH = 1000  # a highlight's or a link's note
 HIGHLIGHTS_MAX = 100  # highlights on one source
+REGIONS_MAX = 30  # marked regions on one image
 
 
 class SourceAnnotation(models.Model):
@@ -929,6 +952,12 @@ class SourceAnnotation(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.IN_PROGRESS)
     teacher_comment = models.TextField(
         blank=True, max_length=3000, help_text="The teacher's comment on this source, when marking."
+    )
+    regions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Marked parts of an image source: [{id, x, y, w, h, tag, note}], each "
+        "a fraction of the image's width or height, so they fit it at any size.",
     )
     prediction = models.TextField(
         "prediction or own reading",

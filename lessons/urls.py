@@ -39,6 +39,16 @@ urlpatterns = [
         name="highlight_remove",
     ),
     path(
+        "assignments/<int:pk>/sources/<str:label>/regions/",
+        student.region_add,
+        name="region_add",
+    ),
+    path(
+        "assignments/<int:pk>/sources/<str:label>/regions/<str:region_id>/remove/",
+        student.region_remove,
+        name="region_remove",
+    ),
+    path(
         "assignments/<int:pk>/sources/<str:label>/links/",
         student.link_add,
         name="link_add",

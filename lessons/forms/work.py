@@ -233,3 +233,35 @@ class PredictionForm(forms.Form):
         if not prediction.strip():
             raise ValidationError("Write your prediction first, in your own words.", "required")
         return prediction
+
+
+class RegionForm(forms.Form):
+    """A rectangle of an image, in percentages of its width and height, so that it fits
+    the image at any size; typed, or drawn on the image by work.js."""
+
+    x = forms.DecimalField(label="From the left (%)", min_value=0, max_value=100, decimal_places=2)
+    y = forms.DecimalField(label="From the top (%)", min_value=0, max_value=100, decimal_places=2)
+    w = forms.DecimalField(label="Width (%)", min_value=0, max_value=100, decimal_places=2)
+    h = forms.DecimalField(label="Height (%)", min_value=0, max_value=100, decimal_places=2)
+    tag = forms.ChoiceField(choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE)
+    note = limited_text("Your note", NOTE_MAX_LENGTH, rows=2)
+
+    MINIMUM = 1  # percent: smaller is a slip of the mouse, not a region
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) is None for name in ("x", "y", "w", "h")):
+            return data
+        if data["w"] < self.MINIMUM or data["h"] < self.MINIMUM:
+            raise ValidationError(
+                f"The region is too small to see: make it at least {self.MINIMUM}% wide and high.",
+                code="too_small",
+            )
+        if data["x"] + data["w"] > 100 or data["y"] + data["h"] > 100:
+            raise ValidationError(
+                "The region goes past the edge of the image: keep it inside.", code="outside"
+            )
+        return data
+
+    def fractions(self) -> dict:
+        return {name: float(self.cleaned_data[name]) / 100 for name in ("x", "y", "w", "h")}

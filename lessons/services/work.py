@@ -16,7 +16,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Func, JSONField, Value
 from django.utils import timezone
 
-from lessons.models import HIGHLIGHTS_MAX, Assignment, Reveal, SourceAnnotation, Submission
+from lessons.models import (
+    HIGHLIGHTS_MAX,
+    REGIONS_MAX,
+    Assignment,
+    Reveal,
+    SourceAnnotation,
+    Submission,
+)
 
 RETIRED = (
     "Your teacher has taken this source out of the lesson. Your work on it is kept and "
@@ -38,6 +45,10 @@ class WorkLocked(Exception):
 
 class TooManyHighlights(Exception):
     """A source has as many highlights as it may have."""
+
+
+class TooManyRegions(Exception):
+    """An image has as many marked regions as it may have."""
 
 
 class AlreadyRevealed(Exception):
@@ -333,3 +344,51 @@ def commit_prediction(
     )
     assert annotation is not None
     return annotation
+
+
+def add_region(*, assignment, student, lesson_source_id, x, y, w, h, note, tag) -> dict:
+    """Mark a rectangle of an image source; x, y, w and h are fractions of its size."""
+    region = {
+        "id": secrets.token_hex(4),
+        "x": round(x, 4),
+        "y": round(y, 4),
+        "w": round(w, 4),
+        "h": round(h, 4),
+        "note": note,
+        "tag": tag,
+    }
+
+    def change(annotation: SourceAnnotation) -> None:
+        if len(annotation.regions) >= REGIONS_MAX:
+            raise TooManyRegions(
+                f"An image can have at most {REGIONS_MAX} marked regions. Remove one first."
+            )
+        annotation.regions = sorted([*annotation.regions, region], key=lambda r: (r["y"], r["x"]))
+
+    _change_marks(
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source_id,
+        change=change,
+        fields=("regions",),
+    )
+    return region
+
+
+def remove_region(*, assignment, student, lesson_source_id, region_id: str) -> bool:
+    removed = []
+
+    def change(annotation: SourceAnnotation) -> None:
+        kept = [r for r in annotation.regions if r.get("id") != region_id]
+        removed.append(len(kept) != len(annotation.regions))
+        annotation.regions = kept
+
+    _change_marks(
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source_id,
+        change=change,
+        create=False,
+        fields=("regions",),
+    )
+    return bool(removed and removed[0])

@@ -30,6 +30,7 @@ from lessons.models import (
     SourceAnnotation,
     Submission,
     prompts_for,
+    region_percent,
 )
 from lessons.services import marking
 from lessons.services.work import Conflict
@@ -85,6 +86,7 @@ def _annotations_for_class(assignment: Assignment) -> list[SourceAnnotation]:
             "status",
             "prediction",
             "revealed_at",
+            "regions",
         )
         .annotate(highlights_json=Cast("highlights", TextField()))
     )
@@ -244,11 +246,13 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
             [(p.label, annotation.responses.get(p.key, "")) for p in asked] if annotation else []
         )
         links = annotation.resolved_links(by_id) if annotation else []
+        regions = [region_percent(r) for r in annotation.regions] if annotation else []
         items.append(
             {
                 "lesson_source": ls,
                 "annotation": annotation,
                 "responses": responses,
+                "regions": regions,
                 "earlier": annotation.earlier_answers(prompts) if annotation else [],
                 "links": links,
             }

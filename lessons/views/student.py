@@ -24,7 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coexist.http import signed_out_response, wants_json
 from lessons import access, insight
 from lessons.forms.fields import field_errors, rebind
-from lessons.forms.work import AnalysisForm, AnswerForm, HighlightForm, LinkForm, PredictionForm
+from lessons.forms.work import (
+    AnalysisForm,
+    AnswerForm,
+    HighlightForm,
+    LinkForm,
+    PredictionForm,
+    RegionForm,
+)
 from lessons.models import (
     Assignment,
     ClassReveal,
@@ -37,6 +44,7 @@ from lessons.models import (
     SourceAnnotation,
     Submission,
     prompts_for,
+    region_percent,
 )
 from lessons.services import work
 from sources.citations import plain
@@ -264,6 +272,8 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "state": state,
         "editable": not locked and state != Assignment.State.CLOSED,
         "highlight_form": HighlightForm(),
+        "region_form": RegionForm(prefix="region"),
+        "regions": _region_rows(assignment, lesson_source.label, annotation),
         "link_form": LinkForm(others=others),
         "short": len(prompts) < len(every_prompt),
         # Parts of the provenance the teacher keeps until the analysis is finished.
@@ -399,6 +409,21 @@ def _highlight_rows(assignment: Assignment, label: str, annotation) -> list[dict
             "short_quote": _shorten(str(highlight.get("quote", "")), 40),
         }
         for highlight in annotation.highlights
+    ]
+
+
+def _region_rows(assignment: Assignment, label: str, annotation) -> list[dict]:
+    """The student's regions of an image, in percentages for the page (the SVG drawn over
+    the image and the list beside it), each with its remove URL."""
+    if annotation is None or not annotation.regions:
+        return []
+    return [
+        {
+            **row,
+            "remove_url": reverse("lessons:region_remove", args=[assignment.pk, label, r["id"]]),
+        }
+        for r in annotation.regions
+        for row in [region_percent(r)]
     ]
 
 
@@ -671,6 +696,71 @@ def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: st
             status=404,
         )
     return _marks_response(request, assignment, label, message="Highlight removed.")
+
+
+@student_required
+@require_POST
+def region_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    """Mark a rectangle of an image source, with a tag and a note, as a highlight is."""
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    page = _source_url(assignment, label)
+    if refused := _refuse_if_locked(request, assignment, back=page):
+        return refused
+    image = (
+        Source.objects.filter(lesson_uses=assignment.lesson_source_id)
+        .values_list("image", flat=True)
+        .first()
+    )
+    if not image:
+        return _refuse(
+            request,
+            "This source has no image to mark: highlight its words instead.",
+            status=400,
+            url=page,
+        )
+    form = RegionForm(request.POST, prefix="region")
+    if not form.is_valid():
+        return _invalid_marks_form(request, assignment, label, region_form=form)
+    try:
+        work.add_region(
+            assignment=assignment,
+            student=request.user,
+            lesson_source_id=assignment.lesson_source_id,
+            note=form.cleaned_data["note"],
+            tag=form.cleaned_data["tag"],
+            **form.fractions(),
+        )
+    except work.TooManyRegions as full:
+        return _refuse(request, str(full), status=400, url=page)
+    return _region_response(request, page, "Region marked.")
+
+
+@student_required
+@require_POST
+def region_remove(request: HttpRequest, pk: int, label: str, region_id: str) -> HttpResponse:
+    assignment = _get_assignment_for_student(request, pk, label=label)
+    page = _source_url(assignment, label)
+    if refused := _refuse_if_locked(request, assignment, back=page):
+        return refused
+    removed = work.remove_region(
+        assignment=assignment,
+        student=request.user,
+        lesson_source_id=assignment.lesson_source_id,
+        region_id=region_id,
+    )
+    if not removed:
+        return _region_response(
+            request, page, "That region was already removed or never existed.", status=404
+        )
+    return _region_response(request, page, "Region removed.")
+
+
+def _region_response(request, page: str, message: str, *, status: int = 200) -> HttpResponse:
+    if wants_json(request):
+        state = "saved" if status < 400 else "not_found"
+        return JsonResponse({"status": state, "message": message}, status=status)
+    (messages.success if status < 400 else messages.error)(request, message)
+    return redirect(f"{page}#regions")
 
 
 @student_required

@@ -271,6 +271,7 @@ def url_in_world(pattern: Pattern, world: World) -> str:
         "other_pk": world.other_label_pk,
         "entry_pk": world.bank_entry.pk,
         "source_pk": world.other_label_pk,
+        "region_id": "no-such-region",
         "code": world.classroom.join_code,
         "slug": world.source.slug if name.startswith("sources:") else world.lesson.slug,
         "path": UPLOAD,

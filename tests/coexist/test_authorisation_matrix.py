@@ -254,6 +254,9 @@ TABLE: dict[str, Row] = {
     ),
     "lessons:link_add": row(SIGNED_IN_405, "login 400 404 404 404 404 404"),
     "lessons:link_remove": row(SIGNED_IN_405, "login >lessons:source_work 404 404 404 404 404"),
+    # Source A has no image to mark, and no region of that id: back to it with the reason.
+    "lessons:region_add": row(SIGNED_IN_405, "login >lessons:source_work 404 404 404 404 404"),
+    "lessons:region_remove": row(SIGNED_IN_405, "login >lessons:source_work 404 404 404 404 404"),
     # Source A hides nothing, so the student is sent back to it with the reason.
     "lessons:prediction": row(SIGNED_IN_405, "login >lessons:source_work 404 404 404 404 404"),
     # --- Marking ----------------------------------------------------------------------------------

@@ -414,7 +414,7 @@ def test_an_older_backup_goes_into_a_new_database_and_is_upgraded_as_the_school_
             "short": False,
             "held_back": [],
         },
-        "lessons.sourceannotation": {"prediction": "", "revealed_at": None},
+        "lessons.sourceannotation": {"prediction": "", "revealed_at": None, "regions": []},
         "lessons.assignment": {"class_comparison": False, "short_version": False},
     }
     for table, columns in added.items():

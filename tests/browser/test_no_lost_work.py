@@ -75,7 +75,7 @@ def test_finishing_early_saves_the_text_and_says_why_beside_the_box(
     page: Page, browser: Browser, live_server, log_in, revision, assert_accessible, screenshot_dir
 ):
     log_in(page, "student6", PASSWORD)
-    page.goto(source_url(live_server, revision, "B"))
+    page.goto(source_url(live_server, revision, "C"))
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
 
@@ -101,7 +101,7 @@ def test_finishing_early_saves_the_text_and_says_why_beside_the_box(
     page.wait_for_timeout(2500)
     assert len(posts) == 1
     expect(status(page)).to_contain_text("not marked finished yet")
-    saved = annotation(revision, "B")
+    saved = annotation(revision, "C")
     assert saved.responses == {"nature": "A speech to the Party, printed for all."}
     assert (saved.rating, saved.status) == (3, SourceAnnotation.Status.IN_PROGRESS)
     check_both_widths(page, assert_accessible, screenshot_dir, "finished-too-early")
@@ -111,7 +111,7 @@ def test_finishing_early_saves_the_text_and_says_why_beside_the_box(
     try:
         other = elsewhere.new_page()
         log_in(other, "student6", PASSWORD)
-        other.goto(source_url(live_server, revision, "B"))
+        other.goto(source_url(live_server, revision, "C"))
         expect(other.get_by_label(re.compile("^Nature"))).to_have_value(
             "A speech to the Party, printed for all."
         )
@@ -128,7 +128,7 @@ def test_finishing_early_saves_the_text_and_says_why_beside_the_box(
     expect(reason).to_have_text("")
     expect(status(page)).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"), timeout=10_000)
     expect(done).to_be_checked()
-    assert annotation(revision, "B").status == SourceAnnotation.Status.DONE
+    assert annotation(revision, "C").status == SourceAnnotation.Status.DONE
 
 
 # --- (b, c) The comment bank mid-marking ----------------------------------------------------

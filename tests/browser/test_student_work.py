@@ -57,11 +57,16 @@ def select_words(page: Page, words: str) -> None:
 
 
 def analyse(page: Page, label: str, *, rating: str) -> None:
-    """Answer every GCSE prompt, rate the source, say why and mark it done."""
-    for prompt in ("Nature", "Origin", "Purpose", "Content", "Usefulness"):
+    """Answer every GCSE prompt the page asks (the demo's one-line quotations A and B ask
+    the short version), rate the source, say why and mark it done."""
+    asked = ("Origin", "Purpose", "Usefulness") if label in "AB" else None
+    for prompt in asked or ("Nature", "Origin", "Purpose", "Content", "Usefulness"):
         page.get_by_label(re.compile(rf"^{prompt}")).fill(
             f"{prompt} of source {label}: my own judgement, with evidence."
         )
+    if asked:
+        expect(page.get_by_text("Short version")).to_be_visible()
+        expect(page.get_by_label(re.compile("^Nature"))).to_have_count(0)
     page.locator(".rating-options label", has_text=rating).click()
     expect(page.get_by_label(re.compile(rf"^\d {rating}$"))).to_be_checked()
     page.get_by_label("Why that rating?").fill(f"Source {label} is {rating.lower()} because…")

@@ -623,9 +623,132 @@
     });
   }
 
+  // --- Drawing a region on an image ------------------------------------------------------
+  // The form's four numbers (percent of the image) are what is sent; drawing fills them in.
+  // By mouse or touch: drag across the image. By keyboard: a box on the image that the
+  // arrow keys move and Shift with the arrow keys resizes.
+
+  function wireRegionDrawing() {
+    const form = document.querySelector("form[data-region-form]");
+    const frame = document.querySelector(".region-frame");
+    if (!form || !frame) return;
+    const field = (name) => form.querySelector(`[name="region-${name}"]`);
+    const controls = form.querySelector("[data-region-draw-controls]");
+    const toggle = form.querySelector("[data-region-draw]");
+    const said = form.querySelector("[data-region-said]");
+    controls.hidden = false;
+    form.querySelector(".region-draw-help").hidden = false;
+
+    const box = el("div", {
+      class: "region-box",
+      tabindex: "0",
+      role: "application",
+      "aria-label": "Region to mark: arrow keys move it, Shift and the arrow keys resize it, Enter goes on to the note",
+    });
+    box.hidden = true;
+    frame.append(box);
+    let rect = { x: 25, y: 25, w: 50, h: 50 };
+    let drawing = false;
+    let start = null;
+
+    const round = (value) => Math.round(value * 2) / 2;
+    function show() {
+      rect = {
+        x: Math.min(Math.max(rect.x, 0), 99),
+        y: Math.min(Math.max(rect.y, 0), 99),
+        w: Math.max(rect.w, 1),
+        h: Math.max(rect.h, 1),
+      };
+      rect.w = Math.min(rect.w, 100 - rect.x);
+      rect.h = Math.min(rect.h, 100 - rect.y);
+      box.style.left = `${rect.x}%`;
+      box.style.top = `${rect.y}%`;
+      box.style.width = `${rect.w}%`;
+      box.style.height = `${rect.h}%`;
+      ["x", "y", "w", "h"].forEach((name) => {
+        field(name).value = round(rect[name]);
+      });
+      said.textContent = `${round(rect.w)}% wide by ${round(rect.h)}% high, ${round(rect.x)}% from the left and ${round(rect.y)}% from the top.`;
+    }
+
+    function setDrawing(on) {
+      drawing = on;
+      toggle.setAttribute("aria-pressed", String(on));
+      toggle.textContent = on ? "Stop drawing" : "Draw on the image";
+      frame.classList.toggle("region-drawing", on);
+      box.hidden = !on;
+      if (on) {
+        show();
+        box.focus();
+      }
+    }
+    toggle.addEventListener("click", () => setDrawing(!drawing));
+
+    // While drawing, the image is a canvas: not a link to the full-size picture, and not
+    // something the browser drags away.
+    frame.addEventListener("click", (event) => {
+      if (drawing) event.preventDefault();
+    });
+    frame.addEventListener("dragstart", (event) => {
+      if (drawing) event.preventDefault();
+    });
+
+    function percent(event) {
+      const area = frame.querySelector("img").getBoundingClientRect();
+      return {
+        x: Math.min(Math.max(((event.clientX - area.left) / area.width) * 100, 0), 100),
+        y: Math.min(Math.max(((event.clientY - area.top) / area.height) * 100, 0), 100),
+      };
+    }
+    frame.addEventListener("pointerdown", (event) => {
+      if (!drawing) return;
+      event.preventDefault();
+      start = percent(event);
+      frame.setPointerCapture(event.pointerId);
+    });
+    frame.addEventListener("pointermove", (event) => {
+      if (!drawing || !start) return;
+      const now = percent(event);
+      rect = {
+        x: Math.min(start.x, now.x),
+        y: Math.min(start.y, now.y),
+        w: Math.abs(now.x - start.x),
+        h: Math.abs(now.y - start.y),
+      };
+      show();
+    });
+    frame.addEventListener("pointerup", () => {
+      if (!drawing || !start) return;
+      start = null;
+      form.querySelector(`[name="region-note"]`).focus();
+    });
+
+    box.addEventListener("keydown", (event) => {
+      const moves = { ArrowLeft: [-2, 0], ArrowRight: [2, 0], ArrowUp: [0, -2], ArrowDown: [0, 2] };
+      const move = moves[event.key];
+      if (!move) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          form.querySelector(`[name="region-note"]`).focus();
+        }
+        return;
+      }
+      event.preventDefault();
+      if (event.shiftKey) {
+        rect.w += move[0];
+        rect.h += move[1];
+      } else {
+        rect.x += move[0];
+        rect.y += move[1];
+      }
+      show();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     let autosave = null;
     wireKeptCopies();
+    wireRegionDrawing();
     document.querySelectorAll("form[data-autosave]").forEach((form) => {
       autosave = new Autosave(form);
       window.coexistAutosave = autosave;

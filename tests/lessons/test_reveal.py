@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,3 +287,39 @@ def test_a_pack_with_an_unknown_part_to_hold_back_is_refused(world):
     pack["lessons"][0]["sources"][0]["held_back"] = ["the answer"]
     with pytest.raises(PackError, match="holds back"):
         import_lessons(pack)
+
+
+def test_the_pages_json_answers_carry_nothing_hidden_either(client, world):
+    assignment, lesson_source, student = world
+    set_reveal(lesson_source, Reveal.TEACHER, INTERPRETATION)
+    client.force_login(student)
+    url = reverse("lessons:highlight_add", args=[assignment.pk, "A"])
+    response = client.post(
+        url, {"quote": "A snowman melts", "tag": "evidence"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200
+    saved = client.post(
+        reverse("lessons:source_work", args=[assignment.pk, "A"]),
+        {"version": "0", "rating": "3"},
+        HTTP_ACCEPT="application/json",
+    )
+    for body in (response.content.decode(), saved.content.decode()):
+        for words in (*PROVENANCE_WORDS, INTERPRETATION):
+            assert words not in body
+
+
+def test_only_reveal_when_i_say_costs_a_query_on_the_source_page(client, world):
+    assignment, lesson_source, student = world
+    client.force_login(student)
+    url = reverse("lessons:source_work", args=[assignment.pk, "A"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    at_once = queries()
+    set_reveal(lesson_source, Reveal.PREDICT)
+    assert queries() == at_once
+    set_reveal(lesson_source, Reveal.TEACHER)
+    assert queries() == at_once + 1

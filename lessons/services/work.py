@@ -219,12 +219,25 @@ def add_highlight(*, assignment, student, lesson_source_id, start, end, quote, n
 
 
 def remove_highlight(*, assignment, student, lesson_source_id, highlight_id: str) -> bool:
+    return _remove_mark(
+        "highlights",
+        highlight_id,
+        assignment=assignment,
+        student=student,
+        lesson_source_id=lesson_source_id,
+    )
+
+
+def _remove_mark(field: str, mark_id: str, *, assignment, student, lesson_source_id) -> bool:
+    """Take the highlight or region `mark_id` out of the analysis's `field`; False if it
+    was not there (already removed in another tab, or never made)."""
     removed = []
 
     def change(annotation: SourceAnnotation) -> None:
-        kept = [h for h in annotation.highlights if h.get("id") != highlight_id]
-        removed.append(len(kept) != len(annotation.highlights))
-        annotation.highlights = kept
+        marks = getattr(annotation, field)
+        kept = [mark for mark in marks if mark.get("id") != mark_id]
+        removed.append(len(kept) != len(marks))
+        setattr(annotation, field, kept)
 
     _change_marks(
         assignment=assignment,
@@ -232,6 +245,7 @@ def remove_highlight(*, assignment, student, lesson_source_id, highlight_id: str
         lesson_source_id=lesson_source_id,
         change=change,
         create=False,
+        fields=(field,),
     )
     return bool(removed and removed[0])
 
@@ -376,19 +390,10 @@ def add_region(*, assignment, student, lesson_source_id, x, y, w, h, note, tag) 
 
 
 def remove_region(*, assignment, student, lesson_source_id, region_id: str) -> bool:
-    removed = []
-
-    def change(annotation: SourceAnnotation) -> None:
-        kept = [r for r in annotation.regions if r.get("id") != region_id]
-        removed.append(len(kept) != len(annotation.regions))
-        annotation.regions = kept
-
-    _change_marks(
+    return _remove_mark(
+        "regions",
+        region_id,
         assignment=assignment,
         student=student,
         lesson_source_id=lesson_source_id,
-        change=change,
-        create=False,
-        fields=("regions",),
     )
-    return bool(removed and removed[0])

@@ -90,11 +90,6 @@ def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | N
             my_revision_allowed=F("mine__revision_allowed"),
             my_cited=F("mine__cited"),
             my_interpretation=F("mine__preferred_interpretation"),
-            my_short=Exists(
-                Assignment.short_for.through.objects.filter(
-                    assignment=OuterRef("pk"), user=request.user
-                )
-            ),
         )
         .order_by()
     )
@@ -108,6 +103,12 @@ def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | N
             lesson_source_id=F("this_source__pk"),
             lesson_source_retired=F("this_source__retired"),
             lesson_source_short=F("this_source__short"),
+            # Only a source's page asks the framework's questions, short or full.
+            my_short=Exists(
+                Assignment.short_for.through.objects.filter(
+                    assignment=OuterRef("pk"), user=request.user
+                )
+            ),
         )
     assignment = assignments.first()
     if assignment is None:
@@ -122,7 +123,7 @@ def _short(assignment: Assignment) -> bool:
     set for the class, for them, or for the source (`_get_assignment_for_student`)."""
     return bool(
         assignment.short_version
-        or assignment.my_short
+        or getattr(assignment, "my_short", False)
         or getattr(assignment, "lesson_source_short", False)
     )
 

@@ -543,11 +543,10 @@ class AssignmentForm(forms.ModelForm):
         data = super().clean()
         classroom, chosen = data.get("classroom"), data.get("short_for")
         if classroom is not None and chosen:
-            outside = [
-                student.shown_name
-                for student in chosen
-                if not classroom.enrolments.filter(student=student).exists()
-            ]
+            enrolled = set(
+                classroom.enrolments.filter(student__in=chosen).values_list("student_id", flat=True)
+            )
+            outside = [student.shown_name for student in chosen if student.pk not in enrolled]
             if outside:
                 self.add_error(
                     "short_for",

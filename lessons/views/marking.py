@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coexist.http import wants_json
+from coexist.http import reverse_each, wants_json
 from lessons import access, insight
 from lessons.forms.fields import field_errors, rebind
 from lessons.forms.marking import BankCommentForm, FeedbackForm
@@ -125,11 +125,10 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if stage not in STAGES:
         stage = "all"
     shown = [row for row in rows if stage == "all" or row.stage == stage]
-    # One reverse() for the class, not one per student.
-    head, tail = reverse("lessons:review", args=[assignment.pk, 0]).rsplit("/0/", 1)
     query = f"?{urlencode({'show': stage})}" if stage != "all" else ""
-    for row in shown:
-        row.review_url = f"{head}/{row.student.pk}/{tail}{query}"
+    urls = reverse_each("lessons:review", [assignment.pk], [row.student.pk for row in shown])
+    for row, url in zip(shown, urls, strict=True):
+        row.review_url = f"{url}{query}"
     stage_counts = {key: sum(1 for r in rows if r.stage == key) for key in STAGES}
     stage_counts["all"] = len(rows)
     handed_in = [s for s in submissions if s.status != Submission.Status.DRAFT]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coexist.http import signed_out_response, wants_json
+from coexist.http import reverse_each, signed_out_response, wants_json
 from lessons import access, insight
 from lessons.forms.fields import field_errors, rebind
 from lessons.forms.work import (
@@ -240,16 +240,8 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     links = annotation.resolved_links({ls.pk: ls for ls in lesson_sources}) if annotation else []
     locked = _locked(assignment) or lesson_source.retired
     state = assignment.state()
-    class_revealed = _class_revealed(assignment, lesson_source)
-    # Work that can no longer change has nothing left to predict: everything shows.
-    hidden = (
-        Hidden()
-        if locked or state == Assignment.State.CLOSED
-        else lesson_source.hidden_from(
-            committed=annotation is not None and annotation.revealed_at is not None,
-            class_revealed=class_revealed,
-        )
-    )
+    over = locked or state == Assignment.State.CLOSED  # nothing left to change
+    committed = {lesson_source.pk} if annotation and annotation.revealed_at else set()
     return {
         "assignment": assignment,
         "lesson": lesson,
@@ -271,7 +263,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "retired": lesson_source.retired,
         "locked": locked,
         "state": state,
-        "editable": not locked and state != Assignment.State.CLOSED,
+        "editable": not over,
         "highlight_form": HighlightForm(),
         "region_form": RegionForm(prefix="region"),
         "regions": _region_rows(assignment, lesson_source.label, annotation),
@@ -279,12 +271,9 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "short": len(prompts) < len(every_prompt),
         # Parts of the provenance the teacher keeps until the analysis is finished.
         "held_back": []
-        if locked
-        or state == Assignment.State.CLOSED
-        or (annotation is not None and annotation.status == SourceAnnotation.Status.DONE)
+        if over or (annotation is not None and annotation.status == SourceAnnotation.Status.DONE)
         else [part for part in lesson_source.held_back if part in ProvenancePart.values],
-        "hidden": hidden,
-        "class_revealed": class_revealed,
+        "hidden": _hidden_sources(assignment, [lesson_source], committed)[lesson_source.pk],
         "class_ratings": _class_ratings(assignment, lesson_source, annotation),
         "prediction_form": PredictionForm(
             initial={"prediction": annotation.prediction if annotation else ""}
@@ -324,7 +313,9 @@ def _class_ratings(assignment: Assignment, lesson_source: LessonSource, annotati
 
 def _hidden_sources(assignment: Assignment, lesson_sources, committed: set[int]) -> dict:
     """Each lesson source's `Hidden` for this student, who committed a prediction for the
-    sources in `committed`. Only a lesson with a "reveal when I say" source costs a query."""
+    sources in `committed`. Work that can no longer change (handed in, closed, or on a
+    retired source) has nothing left to predict, so everything shows. Only a lesson with a
+    "reveal when I say" source costs a query."""
     if _locked(assignment) or assignment.state() == Assignment.State.CLOSED:
         return {ls.pk: Hidden() for ls in lesson_sources}
     revealed: set[int] = set()
@@ -335,7 +326,9 @@ def _hidden_sources(assignment: Assignment, lesson_sources, committed: set[int])
             )
         )
     return {
-        ls.pk: ls.hidden_from(committed=ls.pk in committed, class_revealed=ls.pk in revealed)
+        ls.pk: Hidden()
+        if ls.retired
+        else ls.hidden_from(committed=ls.pk in committed, class_revealed=ls.pk in revealed)
         for ls in lesson_sources
     }
 
@@ -367,17 +360,7 @@ def prediction(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         )
     form = PredictionForm(request.POST)
     if not form.is_valid():
-        context = _source_page_context(request, assignment, label)
-        analysis = AnalysisForm(
-            initial=AnalysisForm.initial_for(context["annotation"], context["prompts"]),
-            prompts=context["prompts"],
-        )
-        return render(
-            request,
-            "lessons/student/source.html",
-            {**context, "form": analysis, "prediction_form": form},
-            status=400,
-        )
+        return _invalid_marks_form(request, assignment, label, prediction_form=form)
     try:
         work.commit_prediction(
             assignment=assignment,
@@ -396,20 +379,22 @@ def prediction(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 
 
 def _highlight_rows(assignment: Assignment, label: str, annotation) -> list[dict]:
-    """The student's highlights with what the list shows beside each: its remove URL (one
-    `reverse` for them all, not one per highlight) and the quote cut short for the button."""
+    """The student's highlights with what the list shows beside each: its remove URL and
+    the quote cut short for the button."""
     if annotation is None or not annotation.highlights:
         return []
-    placeholder = "-"
-    remove = reverse("lessons:highlight_remove", args=[assignment.pk, label, placeholder])
-    head, tail = remove.rsplit(f"/{placeholder}/", 1)
+    urls = reverse_each(
+        "lessons:highlight_remove",
+        [assignment.pk, label],
+        [h.get("id", "") for h in annotation.highlights],
+    )
     return [
         {
             **highlight,
-            "remove_url": f"{head}/{quote(str(highlight.get('id', '')), safe='')}/{tail}",
+            "remove_url": url,
             "short_quote": _shorten(str(highlight.get("quote", "")), 40),
         }
-        for highlight in annotation.highlights
+        for highlight, url in zip(annotation.highlights, urls, strict=True)
     ]
 
 
@@ -418,14 +403,9 @@ def _region_rows(assignment: Assignment, label: str, annotation) -> list[dict]:
     the image and the list beside it), each with its remove URL."""
     if annotation is None or not annotation.regions:
         return []
-    return [
-        {
-            **row,
-            "remove_url": reverse("lessons:region_remove", args=[assignment.pk, label, r["id"]]),
-        }
-        for r in annotation.regions
-        for row in [region_percent(r)]
-    ]
+    rows = [region_percent(r) for r in annotation.regions]
+    urls = reverse_each("lessons:region_remove", [assignment.pk, label], [r["id"] for r in rows])
+    return [{**row, "remove_url": url} for row, url in zip(rows, urls, strict=True)]
 
 
 def _shorten(text: str, length: int) -> str:
@@ -626,8 +606,9 @@ def _marks_response(request, assignment, label: str, *, message: str, status: in
 
 
 def _invalid_marks_form(request, assignment, label: str, **bound_form) -> HttpResponse:
-    """A highlight or link form that did not validate: JSON for the page's script, or
-    the source page again with the form's errors and everything typed still in it."""
+    """A highlight, region, link or prediction form that did not validate: JSON for the
+    page's script, or the source page again with the form's errors and everything typed
+    still in it."""
     form = next(iter(bound_form.values()))
     if wants_json(request):
         return _invalid_json(form)

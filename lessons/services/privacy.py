@@ -24,7 +24,10 @@ Times are ISO 8601 with their UTC offset; text is as typed; an empty value is ""
     ``responses`` (``prompt``, ``text``, ``earlier``: true for an answer to a prompt the
     framework no longer has), ``highlights`` (``quote``, ``tag``, ``tag_label``,
     ``note``, ``start``, ``end``), ``links`` (``source``, ``title``, ``relation``,
-    ``relation_label``, ``note``), ``teacher_comment``, ``started_at``, ``updated_at``
+    ``relation_label``, ``note``), ``regions`` of an image (``tag``, ``tag_label``,
+    ``note``, and ``x``, ``y``, ``w``, ``h`` in percent of the image), ``prediction``
+    (what they wrote before the provenance or interpretation was revealed) and
+    ``prediction_kept_at``, ``teacher_comment``, ``started_at``, ``updated_at``
   - ``answer``: null, or ``status`` and ``status_label``, ``judgement`` (1-5 or null)
     and ``judgement_label``, ``text``, ``cited`` (``source``, ``title``, ``role``,
     ``role_label``), ``preferred_interpretation`` (null or ``historian``,
@@ -65,6 +68,7 @@ from lessons.models import (
     SourceAnnotation,
     Submission,
     SubmissionVersion,
+    region_percent,
 )
 from sources.citations import plain, title_html
 
@@ -248,6 +252,9 @@ def _analysis(
             }
             for link in annotation.resolved_links(lesson_sources)
         ],
+        "regions": [_region(r) for r in annotation.regions if isinstance(r, dict)],
+        "prediction": annotation.prediction,
+        "prediction_kept_at": annotation.revealed_at,
         "teacher_comment": annotation.teacher_comment if released else "",
         "started_at": annotation.created_at,
         "updated_at": annotation.updated_at,
@@ -263,6 +270,17 @@ def _highlight(highlight: dict) -> dict:
         "note": highlight.get("note", ""),
         "start": highlight.get("start"),
         "end": highlight.get("end"),
+    }
+
+
+def _region(region: dict) -> dict:
+    shown = region_percent(region)
+    tag = shown["tag"]
+    return {
+        "tag": tag,
+        "tag_label": HighlightTag(tag).label if tag in HighlightTag.values else "",
+        "note": shown["note"],
+        **{name: shown[name] for name in ("x", "y", "w", "h")},
     }
 
 

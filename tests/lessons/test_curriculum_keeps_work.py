@@ -224,6 +224,21 @@ def _build_world() -> dict:
         relation="agrees",
         note="Both see a contest.",
     )
+    # A marked region and a prediction: students' words the guard watches like the rest.
+    work.add_region(
+        assignment=mine,
+        student=student,
+        lesson_source_id=a.pk,
+        x=0.1,
+        y=0.1,
+        w=0.2,
+        h=0.2,
+        note="His raised fist",
+        tag="tone",
+    )
+    SourceAnnotation.objects.filter(assignment=mine, student=student, lesson_source=a).update(
+        prediction="A Soviet leader, speaking to the West."
+    )
     submission = _answer(
         mine,
         student,

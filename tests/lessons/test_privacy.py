@@ -297,6 +297,9 @@ def test_my_work_json_is_a_download_in_the_documented_format(client, zoe, work):
         "responses",
         "highlights",
         "links",
+        "regions",
+        "prediction",
+        "prediction_kept_at",
         "teacher_comment",
         "started_at",
         "updated_at",
@@ -316,6 +319,39 @@ def test_my_work_json_is_a_download_in_the_documented_format(client, zoe, work):
         "returned_versions",
     }
     assert datetime.fromisoformat(record["exported_at"]).tzinfo is not None
+
+
+def test_a_students_copy_holds_their_predictions_and_marked_regions(
+    client, zoe, work, teacher, tenh
+):
+    annotation = SourceAnnotation.objects.get(student=zoe, lesson_source__label="A")
+    annotation.prediction = "ZOE predicted a Soviet cartoonist"
+    annotation.revealed_at = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    annotation.regions = [
+        {"id": "r1", "x": 0.1, "y": 0.2, "w": 0.3, "h": 0.4, "tag": "bias", "note": "ZOE smile"}
+    ]
+    annotation.save()
+    client.force_login(zoe)
+    a = download(client.get(my_json_url()))["assignments"][0]["sources"][0]
+    assert a["prediction"] == "ZOE predicted a Soviet cartoonist"
+    assert a["prediction_kept_at"].startswith("2026-03-02T")
+    assert a["regions"] == [
+        {
+            "tag": "bias",
+            "tag_label": "Bias",
+            "note": "ZOE smile",
+            "x": 10.0,
+            "y": 20.0,
+            "w": 30.0,
+            "h": 40.0,
+        }
+    ]
+    page = client.get(my_work_url()).content.decode()
+    assert "ZOE predicted a Soviet cartoonist" in page
+    assert "30% wide by 40% high, 10% from the left and 20% from the top: ZOE smile" in page
+    client.force_login(teacher)
+    record = download(client.get(record_json_url(tenh, zoe)))
+    assert record["assignments"][0]["sources"][0]["regions"][0]["note"] == "ZOE smile"
 
 
 def test_my_work_json_holds_each_analysis_highlight_link_answer_and_feedback(

@@ -190,6 +190,134 @@ class Prompt(RefusesDeletionInUse, models.Model):
         return [line.strip() for line in self.sentence_starters.splitlines() if line.strip()]
 
 
+class AnswerFormat(models.Model):
+    """How a lesson's answer is written, as data: sections, each with its guidance and
+    suggested length, and an overall word limit. A lesson without one has the single
+    answer box."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    word_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The most words in all the sections together."
+    )
+    counts_works_cited = models.BooleanField(
+        "works cited count toward the limit",
+        default=False,
+        help_text="Words in citations' notes never count; those in the text always do.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def counting_rule(self) -> str:
+        """What counts toward the limit, in words for the student."""
+        if self.counts_works_cited:
+            return "Your text and the list of works cited count; the notes do not."
+        return "Only your text counts: the notes and the list of works cited do not."
+
+
+class AnswerSection(models.Model):
+    """One part of an answer format: "Identification and evaluation of sources"."""
+
+    answer_format = models.ForeignKey(
+        AnswerFormat, on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    key = models.SlugField(max_length=40, help_text="Short identifier, e.g. “sources”.")
+    title = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True, max_length=3000)
+    suggested_words = models.PositiveIntegerField(null=True, blank=True)
+    word_limit = models.PositiveIntegerField(null=True, blank=True)
+    evaluates_sources = models.PositiveSmallIntegerField(
+        "sources to evaluate",
+        default=0,
+        validators=[MaxValueValidator(5)],
+        help_text="How many of the lesson's sources the student picks to evaluate here; "
+        "their own analysis of them is offered as a starting draft.",
+    )
+
+    class Meta:
+        ordering = ["answer_format_id", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer_format", "key"], name="unique_answer_section_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MarkingScheme(models.Model):
+    """Marks per criterion, each with level descriptors, e.g. IB criteria A, B and C."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Criterion(models.Model):
+    scheme = models.ForeignKey(MarkingScheme, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(default=0)
+    key = models.CharField(max_length=8, help_text="Short name, e.g. “A”.")
+    title = models.CharField(max_length=200)
+    max_mark = models.PositiveSmallIntegerField(
+        "maximum mark", validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["scheme_id", "order", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "key"], name="unique_criterion_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.title}"
+
+
+class MarkBand(models.Model):
+    """A level of a criterion: the marks it spans and what work in it does."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="bands")
+    low = models.PositiveSmallIntegerField()
+    high = models.PositiveSmallIntegerField()
+    descriptor = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["criterion_id", "low", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="band_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low}–{self.high}" if self.low != self.high else str(self.low)
+
+    def clean(self) -> None:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValidationError({"high": "The top of a band cannot be below its bottom."})
+        if self.criterion_id and self.high is not None and self.high > self.criterion.max_mark:
+            raise ValidationError(
+                {"high": f"The criterion's maximum is {self.criterion.max_mark}."}
+            )
+
+
 class LessonQuerySet(models.QuerySet):
     def published(self) -> LessonQuerySet:
         return self.filter(published=True)
@@ -229,6 +357,23 @@ class Lesson(models.Model):
         blank=True,
         related_name="lessons",
         help_text="Historians' arguments students weigh in their answer.",
+    )
+    answer_format = models.ForeignKey(
+        AnswerFormat,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text="Sections the answer is written in, e.g. the IB Historical Investigation. "
+        "Left empty, students write one answer with the “to what extent” scale.",
+    )
+    marking_scheme = models.ForeignKey(
+        MarkingScheme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text="Criteria the answer is marked on. Left empty, it gets one mark.",
     )
     published = models.BooleanField(
         default=False, help_text="Only published lessons can be assigned to classes."
@@ -284,15 +429,31 @@ class Lesson(models.Model):
     def clean(self) -> None:
         if self.pk is None:
             return
-        before = Lesson.objects.filter(pk=self.pk).values("framework_id").first()
-        if before and before["framework_id"] != self.framework_id and (used := self.usage()):
-            raise ValidationError(
-                {
-                    "framework": f"Students have started this lesson — {used.phrase()} — so "
-                    "its framework cannot change: their answers follow its prompts. Duplicate "
-                    "the lesson to use another framework."
-                }
-            )
+        before = (
+            Lesson.objects.filter(pk=self.pk).values("framework_id", "answer_format_id").first()
+        )
+        if before is None:
+            return
+        changed = [
+            name
+            for name in ("framework", "answer_format")
+            if before[f"{name}_id"] != getattr(self, f"{name}_id")
+        ]
+        if changed and (used := self.usage()):
+            errors = {}
+            if "framework" in changed:
+                errors["framework"] = (
+                    f"Students have started this lesson — {used.phrase()} — so its framework "
+                    "cannot change: their answers follow its prompts. Duplicate the lesson to "
+                    "use another framework."
+                )
+            if "answer_format" in changed:
+                errors["answer_format"] = (
+                    f"Students have started this lesson — {used.phrase()} — so the way its "
+                    "answer is written cannot change: their answers follow its sections. "
+                    "Duplicate the lesson to use another format."
+                )
+            raise ValidationError(errors)
 
     def check_interpretations_kept(self, interpretations) -> None:
         """An interpretation a student chose stays in the lesson: the answer form offers
@@ -1059,6 +1220,17 @@ class Submission(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     answer = models.TextField(blank=True, max_length=20000)
+    sections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For a lesson whose answer is in sections: {section key: text}, the text "
+        "holding citations as markers such as [@C, 12].",
+    )
+    evaluated = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The lesson sources (ids) the student chose to evaluate in their answer.",
+    )
     cited = models.JSONField(default=dict, blank=True)
     preferred_interpretation = models.ForeignKey(
         Interpretation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -1071,6 +1243,12 @@ class Submission(models.Model):
     feedback = models.TextField(blank=True, max_length=10000)
     mark = models.PositiveSmallIntegerField(null=True, blank=True)
     mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
+    criterion_marks = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Marks on the lesson's marking scheme: {criterion key: {mark, comment}}; "
+        "`mark` holds their total.",
+    )
     revision_allowed = models.BooleanField(default=False)
     feedback_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1166,6 +1344,8 @@ class SubmissionVersion(models.Model):
     number = models.PositiveSmallIntegerField()
     judgement = models.PositiveSmallIntegerField(choices=Extent, null=True, blank=True)
     answer = models.TextField(blank=True)
+    sections = models.JSONField(default=dict, blank=True)
+    evaluated = models.JSONField(default=list, blank=True)
     cited = models.JSONField(default=dict, blank=True)
     preferred_interpretation = models.ForeignKey(
         Interpretation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -1175,6 +1355,7 @@ class SubmissionVersion(models.Model):
     feedback = models.TextField(blank=True)
     mark = models.PositiveSmallIntegerField(null=True, blank=True)
     mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
+    criterion_marks = models.JSONField(default=dict, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,7 +16,15 @@ from django.core import serializers
 from django.db import connection
 
 from coexist.teacher_permissions import ensure_teachers_group
-from lessons.models import Framework, Prompt
+from lessons.models import (
+    AnswerFormat,
+    AnswerSection,
+    Criterion,
+    Framework,
+    MarkBand,
+    MarkingScheme,
+    Prompt,
+)
 from tests.factories import make_student, make_teacher
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still
@@ -101,9 +109,25 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(scope="session")
 def migrated_frameworks(django_db_setup, django_db_blocker) -> str:
-    """The frameworks and prompts the migrations made, as JSON, read before any flush."""
+    """The frameworks and prompts, answer formats and marking schemes the migrations
+    made, as JSON, read before any flush."""
     with django_db_blocker.unblock():
-        return serializers.serialize("json", [*Framework.objects.all(), *Prompt.objects.all()])
+        return serializers.serialize(
+            "json",
+            [
+                row
+                for model in (
+                    Framework,
+                    Prompt,
+                    AnswerFormat,
+                    AnswerSection,
+                    MarkingScheme,
+                    Criterion,
+                    MarkBand,
+                )
+                for row in model.objects.all()
+            ],
+        )
 
 
 @pytest.fixture(autouse=True)

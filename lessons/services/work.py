@@ -104,8 +104,8 @@ class MergedResponses(Func):
 
     output_field = JSONField()
 
-    def __init__(self, page: dict[str, str | None]):
-        super().__init__(F("responses"), Value(page, output_field=JSONField()))
+    def __init__(self, page: dict[str, str | None], field: str = "responses"):
+        super().__init__(F(field), Value(page, output_field=JSONField()))
 
     def as_sqlite(self, compiler, connection, **extra):
         # json_patch follows RFC 7396: a null in the patch deletes the key.
@@ -282,6 +282,9 @@ def remove_link(*, assignment, student, lesson_source_id, other_id: int) -> bool
 
 
 def save_answer(*, assignment, student, version: int, **fields) -> Saved:
+    """Save the answer page. `sections` ({section key: text}, for a lesson whose answer is
+    in sections) is laid over what is saved: text kept under a section the page did not
+    show stays."""
     now = timezone.now()
     key = {"assignment": assignment, "student": student}
     if version == 0:
@@ -291,6 +294,8 @@ def save_answer(*, assignment, student, version: int, **fields) -> Saved:
         except IntegrityError:
             raise Conflict(Submission.objects.get(**key)) from None
         return Saved(1, now)
+    if "sections" in fields:
+        fields["sections"] = MergedResponses(fields["sections"], "sections")
     updated = (
         Submission.objects.unlocked()
         .filter(**key, version=version)

@@ -1070,6 +1070,7 @@ QUOTE_MAX_LENGTH = 2000  # a highlight's quote
 NOTE_MAX_LENGTH = 1000  # a highlight's or a link's note
 HIGHLIGHTS_MAX = 100  # highlights on one source
 REGIONS_MAX = 30  # marked regions on one image
+SECTION_MAX_LENGTH = 15000  # one section of an answer in sections (about 2,400 words)
 
 
 class SourceAnnotation(models.Model):

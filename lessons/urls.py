@@ -17,6 +17,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", student.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/answer/", student.answer, name="answer"),
     path("assignments/<int:pk>/answer/submit/", student.answer_submit, name="submit"),
+    path("assignments/<int:pk>/answer/print/", student.answer_print, name="answer_print"),
     path("assignments/<int:pk>/bibliography/", student.bibliography, name="bibliography"),
     path(
         "assignments/<int:pk>/sources/<str:label>/",

@@ -11,6 +11,7 @@ from lessons.models import (
     NOTE_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
     RESPONSE_MAX_LENGTH,
+    SECTION_MAX_LENGTH,
     CitationRole,
     Extent,
     HighlightTag,
@@ -189,12 +190,33 @@ class AnswerForm(forms.Form):
         "Why?", max_length_of(Submission, "interpretation_reason"), rows=4
     )
 
-    def __init__(self, *args, lesson_sources=(), interpretations=(), **kwargs):
+    def __init__(self, *args, lesson_sources=(), interpretations=(), section_rows=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.lesson_sources = list(lesson_sources)
         self.fields["preferred_interpretation"].choices = [
             (i.pk, f"{i.historian.name}: {i.position}") for i in interpretations
         ]
+        self.section_rows = list(section_rows)
+        if self.section_rows:
+            # An answer in sections: citations are in its text, not in a table.
+            del self.fields["answer"]
+            for row in self.section_rows:
+                self.fields[f"section_{row.key}"] = limited_text(
+                    row.title, SECTION_MAX_LENGTH, rows=14 if row.suggested_words else 8
+                )
+            self.evaluates = sum(row.evaluates_sources for row in self.section_rows)
+            if self.evaluates:
+                self.fields["evaluated"] = forms.TypedMultipleChoiceField(
+                    label="Sources you evaluate",
+                    coerce=int,
+                    required=False,
+                    choices=[(ls.pk, f"Source {ls.label}") for ls in self.lesson_sources],
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages={
+                        "invalid_choice": "Choose sources from this lesson to evaluate."
+                    },
+                )
+            return
         for ls in self.lesson_sources:
             self.fields[f"cite_{ls.pk}"] = forms.ChoiceField(
                 label=f"Source {ls.label}",
@@ -204,6 +226,22 @@ class AnswerForm(forms.Form):
                     "invalid_choice": "Say whether the source supports or challenges your answer."
                 },
             )
+
+    def clean_evaluated(self) -> list[int]:
+        chosen = list(dict.fromkeys(self.cleaned_data.get("evaluated") or []))
+        if len(chosen) > self.evaluates:
+            raise ValidationError(
+                f"Choose at most {self.evaluates} sources to evaluate; you chose {len(chosen)}."
+            )
+        return chosen
+
+    def section_fields(self) -> list:
+        return [(row, self[f"section_{row.key}"]) for row in self.section_rows]
+
+    def sections(self) -> dict[str, str]:
+        return {
+            row.key: self.cleaned_data.get(f"section_{row.key}") or "" for row in self.section_rows
+        }
 
     def citation_fields(self) -> list:
         return [(ls, self[f"cite_{ls.pk}"]) for ls in self.lesson_sources]

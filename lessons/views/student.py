@@ -33,6 +33,7 @@ from lessons.forms.work import (
     RegionForm,
 )
 from lessons.models import (
+    AnswerSection,
     Assignment,
     ClassReveal,
     Extent,
@@ -46,7 +47,7 @@ from lessons.models import (
     prompts_for,
     region_percent,
 )
-from lessons.services import work
+from lessons.services import citing, work
 from sources.citations import plain
 from sources.models import Interpretation, Source, SourceAuthor
 from sources.text import anchor_text
@@ -482,12 +483,16 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     return redirect(request.path)
 
 
-def _saved_json(saved: work.Saved, *, refused: dict[str, str] | None = None) -> JsonResponse:
-    """Saved, at this version; `refused` names a flag that was not set, and why."""
+def _saved_json(
+    saved: work.Saved, *, refused: dict[str, str] | None = None, extra: dict | None = None
+) -> JsonResponse:
+    """Saved, at this version; `refused` names a flag that was not set, and why; `extra`
+    is what else the page shows from the save (an answer's notes)."""
     answer = {
         "status": "saved",
         "version": saved.version,
         "saved_at": timezone.localtime(saved.saved_at).isoformat(),
+        **(extra or {}),
     }
     if refused:
         answer["refused"] = refused
@@ -799,11 +804,15 @@ def _answer_choices(request, assignment: Assignment, *, cited, chosen) -> tuple[
     only if they began or cited it) and the lesson's interpretations, with the student's
     own choice kept even if the lesson no longer offers it."""
     cited_ids = [int(key) for key in (cited or {}) if str(key).isdigit()]
-    lesson_sources = list(
-        LessonSource.objects.for_student(assignment, request.user, also=cited_ids)
-        .select_related("source")
-        .order_by("order", "pk")
-    )
+    sources = LessonSource.objects.for_student(assignment, request.user, also=cited_ids)
+    if assignment.lesson.answer_format_id:
+        # Notes and works cited need each source's citation data.
+        sources = sources.prefetch_related(
+            Prefetch("source", queryset=Source.objects.with_citation_data())
+        )
+    else:
+        sources = sources.select_related("source")
+    lesson_sources = list(sources.order_by("order", "pk"))
     interpretations = list(
         Interpretation.objects.filter(Q(lessons=assignment.lesson_id) | Q(pk=chosen))
         .distinct()
@@ -812,7 +821,19 @@ def _answer_choices(request, assignment: Assignment, *, cited, chosen) -> tuple[
     return lesson_sources, interpretations
 
 
-def _answer_context(request, assignment: Assignment, *, choices=None) -> dict:
+def _section_rows(assignment: Assignment) -> list[AnswerSection]:
+    """The sections of the lesson's answer format (each with its format), or [] for a
+    lesson answered in one box."""
+    if not assignment.lesson.answer_format_id:
+        return []
+    return list(
+        AnswerSection.objects.filter(
+            answer_format_id=assignment.lesson.answer_format_id
+        ).select_related("answer_format")
+    )
+
+
+def _answer_context(request, assignment: Assignment, *, choices=None, rows=None) -> dict:
     submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
     lesson_sources, interpretations = choices or _answer_choices(
         request,
@@ -829,10 +850,11 @@ def _answer_context(request, assignment: Assignment, *, choices=None) -> dict:
         "locked": _locked(assignment),
         "state": assignment.state(),
         "extents": Extent.choices,
+        "section_rows": _section_rows(assignment) if rows is None else rows,
     }
 
 
-def _answer_initial(submission: Submission | None, lesson_sources) -> dict:
+def _answer_initial(submission: Submission | None, lesson_sources, rows=()) -> dict:
     if submission is None:
         return {"version": 0}
     initial = {
@@ -841,7 +863,10 @@ def _answer_initial(submission: Submission | None, lesson_sources) -> dict:
         "answer": submission.answer,
         "preferred_interpretation": submission.preferred_interpretation_id,
         "interpretation_reason": submission.interpretation_reason,
+        "evaluated": submission.evaluated,
     }
+    for row in rows:
+        initial[f"section_{row.key}"] = submission.sections.get(row.key, "")
     for ls in lesson_sources:
         initial[f"cite_{ls.pk}"] = submission.cited.get(str(ls.pk), "")
     return initial
@@ -855,7 +880,82 @@ def _answer_fields(submission: Submission) -> dict:
         "preferred_interpretation": str(submission.preferred_interpretation_id or ""),
         "interpretation_reason": submission.interpretation_reason,
         **{f"cite_{key}": value for key, value in submission.cited.items()},
+        **{f"section_{key}": value for key, value in submission.sections.items()},
     }
+
+
+# --- An answer in sections, with its citations ----------------------------------------------
+
+
+def _essay_for(request, assignment, lesson_sources, rows, sections: dict) -> dict:
+    """The student's sections as an essay with numbered notes, and what the citation
+    tools offer: each source's label and the student's own highlights and regions on it.
+
+    Three queries whatever the number of citations: the student's annotations, the
+    framework's prompts (for the starting drafts) and, only for a lesson with a "reveal
+    when I say" source, the class's reveals."""
+    annotations = {
+        a.lesson_source_id: a
+        for a in SourceAnnotation.objects.filter(assignment=assignment, student=request.user).only(
+            "lesson_source_id", "highlights", "regions", "responses", "revealed_at"
+        )
+    }
+    committed = {pk for pk, a in annotations.items() if a.revealed_at is not None}
+    hidden = _hidden_sources(assignment, lesson_sources, committed)
+    hidden_ids = {pk for pk, h in hidden.items() if h.provenance}
+    answer_format = rows[0].answer_format if rows else None
+    known = {row.key for row in rows}
+    parts = [(row.key, row.title, str(sections.get(row.key, ""))) for row in rows] + [
+        (key, "Earlier section", str(text))
+        for key, text in sections.items()
+        if key not in known and str(text).strip()
+    ]
+    essay = citing.build(
+        parts,
+        lesson_sources=lesson_sources,
+        annotations=annotations,
+        hidden=hidden_ids,
+        formats=rows,
+    )
+    if answer_format is not None:
+        essay.word_limit = answer_format.word_limit
+        essay.counts_works_cited = answer_format.counts_works_cited
+    for row, part in zip(rows, essay.parts, strict=False):
+        row.part = part
+    prompts = list(assignment.lesson.framework.prompts.all())
+    options, drafts = [], []
+    for ls in lesson_sources:
+        annotation = annotations.get(ls.pk)
+        title = f"Source {ls.label}" if ls.pk in hidden_ids else ls.source.display_title
+        evidence = []
+        if annotation is not None:
+            evidence = [
+                (h.get("id"), f"“{_shorten(h.get('quote', ''), 70)}”")
+                for h in annotation.highlights or []
+            ] + [
+                (r.get("id"), f"Region {n}: {_shorten(r.get('note') or r.get('tag') or '', 50)}")
+                for n, r in enumerate(annotation.regions or [], 1)
+            ]
+            paragraphs = [
+                f"{p.label}. {annotation.responses[p.key].strip()}"
+                for p in prompts
+                if str(annotation.responses.get(p.key, "")).strip()
+            ]
+            if paragraphs:
+                draft = "\n\n".join([f"Source {ls.label} [@{ls.label}]", *paragraphs])
+                drafts.append({"lesson_source": ls, "title": title, "text": draft})
+        options.append({"lesson_source": ls, "title": title, "evidence": evidence})
+    return {
+        "essay": essay,
+        "cite_options": options,
+        "drafts": drafts,
+        "answer_format": answer_format,
+        "earlier_parts": [part for part in essay.parts if part.key not in known],
+    }
+
+
+def _essay_notes_html(request, essay) -> str:
+    return render_to_string("lessons/student/_essay_notes.html", {"essay": essay}, request)
 
 
 @student_required
@@ -866,13 +966,24 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
         )
+    rows = _section_rows(assignment)
     if request.method == "GET":
-        context = _answer_context(request, assignment)
+        context = _answer_context(request, assignment, rows=rows)
+        submission = context["submission"]
         form = AnswerForm(
-            initial=_answer_initial(context["submission"], context["lesson_sources"]),
+            initial=_answer_initial(submission, context["lesson_sources"], rows),
             lesson_sources=context["lesson_sources"],
             interpretations=context["interpretations"],
+            section_rows=rows,
         )
+        if rows:
+            context |= _essay_for(
+                request,
+                assignment,
+                context["lesson_sources"],
+                rows,
+                submission.sections if submission else {},
+            )
         return render(request, "lessons/student/answer.html", {**context, "form": form})
 
     if refused := _refuse_if_locked(request, assignment):
@@ -881,25 +992,46 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         request, assignment, cited=assignment.my_cited, chosen=assignment.my_interpretation
     )
     lesson_sources, interpretations = choices
-    form = AnswerForm(request.POST, lesson_sources=lesson_sources, interpretations=interpretations)
-    if "answer" not in request.POST:
-        # A broken save, not an emptied box: saving it would empty the student's answer.
-        form.add_error("answer", ValidationError(_missing_message("answer"), code="required"))
+    form = AnswerForm(
+        request.POST,
+        lesson_sources=lesson_sources,
+        interpretations=interpretations,
+        section_rows=rows,
+    )
+    # A text box missing from the request is a broken save, not an emptied box: saving
+    # it would empty the student's words.
+    for name in [f"section_{row.key}" for row in rows] or ["answer"]:
+        if name not in request.POST:
+            form.add_error(name, ValidationError(_missing_message(name), code="required"))
     if not form.is_valid():
         if wants_json(request):
             return _invalid_json(form, "Not saved: ")
-        context = _answer_context(request, assignment, choices=choices)
+        context = _answer_context(request, assignment, choices=choices, rows=rows)
+        if rows:
+            context |= _essay_for(
+                request, assignment, lesson_sources, rows, _posted_sections(request, rows)
+            )
         return render(request, "lessons/student/answer.html", {**context, "form": form}, status=400)
+    fields = {
+        "judgement": form.cleaned_data["judgement"],
+        "preferred_interpretation_id": form.cleaned_data["preferred_interpretation"],
+        "interpretation_reason": form.cleaned_data["interpretation_reason"],
+    }
+    if rows:
+        sections = form.sections()
+        fields |= {
+            "sections": sections,
+            "evaluated": form.cleaned_data.get("evaluated", []),
+            "answer": citing.joined((row.key, row.title, sections[row.key]) for row in rows),
+        }
+    else:
+        fields |= {"answer": form.cleaned_data["answer"], "cited": form.cited()}
     try:
         saved = work.save_answer(
             assignment=assignment,
             student=request.user,
             version=form.cleaned_data["version"],
-            judgement=form.cleaned_data["judgement"],
-            answer=form.cleaned_data["answer"],
-            cited=form.cited(),
-            preferred_interpretation_id=form.cleaned_data["preferred_interpretation"],
-            interpretation_reason=form.cleaned_data["interpretation_reason"],
+            **fields,
         )
     except work.WorkLocked as closed:
         return _refuse(request, str(closed))
@@ -907,14 +1039,17 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         current = conflict.current
         if wants_json(request):
             return _conflict_json("Your answer", current, _answer_fields(current))
-        context = _answer_context(request, assignment, choices=choices)
+        context = _answer_context(request, assignment, choices=choices, rows=rows)
         form = rebind(
             AnswerForm,
             request,
             current.version,
             lesson_sources=lesson_sources,
             interpretations=interpretations,
+            section_rows=rows,
         )
+        if rows:
+            context |= _essay_for(request, assignment, lesson_sources, rows, form.sections())
         return render(
             request,
             "lessons/student/answer.html",
@@ -926,10 +1061,46 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             },
             status=409,
         )
+    if rows:
+        essay = _essay_for(request, assignment, lesson_sources, rows, fields["sections"])["essay"]
+        problems = [problem.message for problem in essay.problems]
+        if wants_json(request):
+            return _saved_json(
+                saved,
+                extra={"notes_html": _essay_notes_html(request, essay), "problems": problems},
+            )
+        for problem in problems:
+            messages.warning(request, problem)
     if wants_json(request):
         return _saved_json(saved)
     messages.success(request, "Your answer is saved.")
     return redirect(request.path)
+
+
+@student_required
+@require_GET
+def answer_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer in sections as it prints: each section with its word count, the notes
+    as endnotes and the works cited, on A4 or Letter."""
+    assignment = _get_assignment_for_student(request, pk)
+    rows = _section_rows(assignment)
+    if not rows:
+        messages.info(request, "This lesson's answer is one box with no notes to print.")
+        return redirect("lessons:answer", pk=assignment.pk)
+    context = _answer_context(request, assignment, rows=rows)
+    submission = context["submission"]
+    context |= _essay_for(
+        request,
+        assignment,
+        context["lesson_sources"],
+        rows,
+        submission.sections if submission else {},
+    )
+    return render(request, "lessons/student/answer_print.html", context)
+
+
+def _posted_sections(request, rows) -> dict[str, str]:
+    return {row.key: request.POST.get(f"section_{row.key}", "") for row in rows}
 
 
 @student_required
@@ -944,7 +1115,12 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_if_locked(request, assignment, back=answer_url):
         return refused
     submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
-    problems = _submission_problems(submission)
+    rows = _section_rows(assignment)
+    essay = None
+    if rows and submission is not None:
+        lesson_sources, _ = _answer_choices(request, assignment, cited={}, chosen=None)
+        essay = _essay_for(request, assignment, lesson_sources, rows, submission.sections)["essay"]
+    problems = _submission_problems(submission, essay)
     if request.method == "GET":
         statuses = list(
             SourceAnnotation.objects.filter(
@@ -961,7 +1137,10 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 "problems": problems,
                 "done_total": statuses.count(SourceAnnotation.Status.DONE),
                 "source_total": LessonSource.objects.for_student(assignment, request.user).count(),
-                "words": len(submission.answer.split()) if submission else 0,
+                "words": essay.total_words
+                if essay
+                else (len(submission.answer.split()) if submission else 0),
+                "essay": essay,
             },
             status=400 if problems else 200,
         )
@@ -993,11 +1172,20 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lessons:assignment", pk=assignment.pk)
 
 
-def _submission_problems(submission: Submission | None) -> list[str]:
-    if submission is None or not submission.answer.strip():
+def _submission_problems(submission: Submission | None, essay=None) -> list[str]:
+    if submission is None or not (
+        any(str(text).strip() for text in submission.sections.values())
+        if essay
+        else submission.answer.strip()
+    ):
         return ["Write your answer before submitting it."]
     if submission.judgement is None:
         return ["Choose your judgement on the scale before submitting."]
+    if essay and essay.problems:
+        return [
+            "Fix your citations before submitting: "
+            + " ".join(problem.message for problem in essay.problems)
+        ]
     return []
 
 

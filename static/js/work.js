@@ -210,6 +210,8 @@
           this.show("Saved at", "saved", time);
         }
         this.lastSaved = sent;
+        // Whatever else the page shows from a save (an answer's notes) listens for this.
+        this.form.dispatchEvent(new CustomEvent("coexist:saved", { detail: data }));
         if (same(fieldValues(this.form), sent)) this.dropDraft();
         else this.changed();
       } else if (response.status === 409 && data.status === "conflict") {

@@ -1,0 +1,156 @@
+// An answer in sections: live word counts, the citation tool (button and Ctrl+Alt+F /
+// ⌘+Option+F), starting drafts from the student's own analysis, and the notes the server
+// numbers after each save. Everything here only helps: markers typed by hand work without
+// it, and the form saves as plain HTML.
+(function () {
+  "use strict";
+
+  // The same marker as lessons/services/citing.py: [@C], [@C, 12], [@C, 12 #3fa9c2d1].
+  const MARKER = /\[@\s*[A-Za-z0-9]{1,4}\s*(?:,\s*[^\]#\n]{0,40}?)?\s*(?:#[A-Za-z0-9_-]{1,40})?\s*\]/g;
+
+  function words(text) {
+    const bare = text.replace(MARKER, " ").trim();
+    return bare ? bare.split(/\s+/).length : 0;
+  }
+
+  function plural(n, word) {
+    return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = document.getElementById("answer-form");
+    const boxes = Array.from(document.querySelectorAll("[data-section-box]"));
+    if (!form || !boxes.length) return;
+    const said = document.querySelector("[data-cite-said]");
+    const announce = (message) => {
+      if (!said) return;
+      said.textContent = "";
+      window.setTimeout(() => {
+        said.textContent = message;
+      }, 50);
+    };
+
+    // Word counts, per section and in all, counted as the server counts them.
+    const total = document.querySelector("[data-essay-total]");
+    const totalWords = document.querySelector("[data-essay-total-words]");
+    function countAll() {
+      let sum = 0;
+      boxes.forEach((box) => {
+        const n = words(box.value);
+        sum += n;
+        const counter = document.getElementById(`count-${box.name.replace(/^section_/, "")}`);
+        if (!counter) return;
+        const parts = [plural(n, "word")];
+        const limit = Number(counter.dataset.limit || 0);
+        const suggested = Number(counter.dataset.suggested || 0);
+        if (limit) parts.push(`at most ${limit.toLocaleString()}`);
+        else if (suggested) parts.push(`suggested about ${suggested.toLocaleString()}`);
+        counter.textContent = parts.join(" · ");
+        counter.classList.toggle("text-danger", Boolean(limit && n > limit));
+      });
+      if (totalWords && total) {
+        const limit = Number(total.dataset.limit || 0);
+        totalWords.textContent = sum.toLocaleString();
+        total.classList.toggle("over-limit", Boolean(limit && sum > limit));
+      }
+    }
+    boxes.forEach((box) => box.addEventListener("input", countAll));
+    form.addEventListener("coexist:filled", countAll);
+
+    // The citation tool: it inserts a marker where the cursor was in the last section used.
+    const tool = document.querySelector("[data-cite-tool]");
+    let lastBox = boxes[0];
+    let lastRange = null;
+    boxes.forEach((box) => {
+      const remember = () => {
+        lastBox = box;
+        lastRange = [box.selectionStart, box.selectionEnd];
+      };
+      ["focus", "keyup", "mouseup", "select", "input"].forEach((type) => box.addEventListener(type, remember));
+    });
+    if (tool) {
+      tool.hidden = false;
+      const source = tool.querySelector("[data-cite-source]");
+      const locator = tool.querySelector("[data-cite-locator]");
+      const evidence = tool.querySelector("[data-cite-evidence]");
+      const insert = tool.querySelector("[data-cite-insert]");
+      const filterEvidence = () => {
+        Array.from(evidence.options).forEach((option) => {
+          if (!option.value) return;
+          const mine = option.dataset.source === source.value;
+          option.hidden = !mine;
+          option.disabled = !mine;
+        });
+        if (evidence.selectedOptions[0] && evidence.selectedOptions[0].disabled) evidence.value = "";
+      };
+      source.addEventListener("change", filterEvidence);
+      filterEvidence();
+      insert.addEventListener("click", () => {
+        const box = lastBox;
+        const place = (locator.value || "").replace(/[\]#\[]/g, "").trim();
+        let marker = `[@${source.value}`;
+        if (place) marker += `, ${place}`;
+        if (evidence.value) marker += ` #${evidence.value}`;
+        marker += "]";
+        const [from, to] = lastRange || [box.value.length, box.value.length];
+        const before = box.value.slice(0, from);
+        const glue = before && !/\s$/.test(before) ? "" : "";
+        box.value = before + glue + marker + box.value.slice(to);
+        const caret = from + glue.length + marker.length;
+        box.focus();
+        box.setSelectionRange(caret, caret);
+        lastRange = [caret, caret];
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        locator.value = "";
+        evidence.value = "";
+        announce(`Citation to Source ${source.value} inserted. Its note is numbered when your answer saves.`);
+      });
+      document.addEventListener("keydown", (event) => {
+        const shortcut = (event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyF";
+        if (shortcut) {
+          event.preventDefault();
+          tool.scrollIntoView({ block: "nearest" });
+          source.focus();
+        } else if (event.key === "Escape" && tool.contains(document.activeElement)) {
+          lastBox.focus();
+        }
+      });
+    }
+
+    // Starting drafts: the student's own analysis of a source they chose to evaluate,
+    // added to the section only when they press the button.
+    const drafts = Array.from(document.querySelectorAll("[data-draft-for]"));
+    function showDrafts() {
+      drafts.forEach((draft) => {
+        const box = form.querySelector(`input[name=evaluated][value="${draft.dataset.draftFor}"]`);
+        draft.hidden = box ? !box.checked : false;
+      });
+    }
+    drafts.forEach((draft) => {
+      const button = draft.querySelector("[data-draft-insert]");
+      const raw = draft.querySelector("template[data-draft-raw]");
+      if (!button || !raw) return;
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        const box = document.getElementById(button.dataset.draftTarget);
+        const text = raw.content.textContent.trim();
+        box.value = box.value.trim() ? `${box.value.replace(/\s+$/, "")}\n\n${text}` : text;
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        box.focus();
+        box.setSelectionRange(box.value.length, box.value.length);
+        announce(`Your analysis of Source ${button.dataset.draftSource} was added to the section. Edit it into your own evaluation.`);
+      });
+    });
+    form.querySelectorAll("input[name=evaluated]").forEach((box) => box.addEventListener("change", showDrafts));
+    showDrafts();
+
+    // The notes, numbered by the server after each save.
+    const notes = document.querySelector("[data-essay-notes]");
+    form.addEventListener("coexist:saved", (event) => {
+      if (notes && event.detail && typeof event.detail.notes_html === "string") {
+        notes.innerHTML = event.detail.notes_html;
+      }
+    });
+    countAll();
+  });
+})();

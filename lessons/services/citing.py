@@ -17,6 +17,7 @@ problem to fix, and submitting waits until it is fixed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -29,16 +30,23 @@ from sources.citations import plain
 # [@C], [@C, 12], [@C, p. 12-14], [@F, 4:45], [@C #3fa9c2d1], [@C, 12 #3fa9c2d1]
 MARKER = re.compile(
     r"\[@\s*(?P<label>[A-Za-z0-9]{1,4})\s*"
-    r"(?:,\s*(?P<locator>[^\]#\n]{0,40}?))?\s*"
+    r"(?:,\s*(?P<locator>[^\[\]#\n]{0,40}?))?\s*"
     r"(?:#(?P<evidence>[A-Za-z0-9_-]{1,40}))?\s*\]"
 )
-_PAGE_WORD = re.compile(r"^(?:pp?\.|pages?)\s*", re.IGNORECASE)
+# "p. 12", "pp.12-14", "pp 12", "p12", "pg. 12", "page 12", "pages 12-14"; "at 4:45".
+_PAGE_WORD = re.compile(
+    r"^(?:pp?\.|pp?\s|pp?(?=\d)|pgs?\.?|pages?\b|at\s+(?=\d{1,2}:\d{2}))\s*", re.IGNORECASE
+)
 _ARTICLE = re.compile(r"^(?:the|an|a)\s+", re.IGNORECASE)
 _OPENING_MARKS = "“‘\"'*"
+_ITALIC = "\x02"  # where an italic title begins, kept through `plain` for `sort_key`
+# A marker with punctuation (or nothing) after it goes with the space before it, so
+# "coexistence [@C]." counts as one word, not "coexistence" and ".".
+_MARKER_BEFORE_PUNCTUATION = re.compile(r"\s*(?:" + MARKER.pattern + r")(?=[^\w\s]|\Z)")
 
 
 def without_markers(text: str) -> str:
-    return MARKER.sub(" ", text or "")
+    return MARKER.sub(" ", _MARKER_BEFORE_PUNCTUATION.sub("", text or ""))
 
 
 def count_words(text: str) -> int:
@@ -118,10 +126,41 @@ class Essay:
 
 
 def sort_key(entry: SafeString) -> str:
-    """Chicago's bibliography order: letter by letter on the entry as printed, a title
-    that leads the entry sorted without its opening article or quotation marks."""
-    text = plain(entry).lstrip(_OPENING_MARKS)
-    return _ARTICLE.sub("", text).lstrip(_OPENING_MARKS).casefold()
+    """Chicago's bibliography order (CMOS 14.66-68, 16.58) for an entry as printed.
+
+    Letter by letter: spaces, punctuation, case and accents ignored, names compared up to
+    each comma ("Smith, John" before "Smith, Johnson", "Khrushchev, Nikita" before
+    "Khrushchev Remembers"). A title, whether it leads the entry or follows its author, is
+    sorted without its opening quotation marks or article ("The", "A", "An"); so works by
+    the same author stay together, ordered by title.
+    """
+    text = " ".join(plain(str(entry).replace("<i>", _ITALIC)).split())
+    if not text or text[0] in _OPENING_MARKS + _ITALIC:
+        return _title_key(text)
+    author, title = _split_author(text)
+    names = "\x01".join(_letters(name) for name in author.split(","))
+    return f"{names}\x00{_title_key(title)}"
+
+
+def _letters(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+def _title_key(text: str) -> str:
+    text = text.lstrip(_OPENING_MARKS + _ITALIC + " ")
+    return _letters(_ARTICLE.sub("", text))
+
+
+def _split_author(text: str) -> tuple[str, str]:
+    """The entry's author element and the rest: the first ". " that is not after an
+    initial ("Nikita S.", "U.S."), unless a quoted or italic title follows it."""
+    for match in re.finditer(r"\. ", text):
+        after = text[match.end() : match.end() + 1]
+        initial = re.search(r"(?:^|[\s.,])\w\Z", text[: match.start()])
+        if after in _OPENING_MARKS + _ITALIC or not initial:
+            return text[: match.start()], text[match.end() :]
+    return text, ""
 
 
 def _evidence(annotation, evidence_id: str) -> tuple[dict | None, str]:
@@ -129,7 +168,7 @@ def _evidence(annotation, evidence_id: str) -> tuple[dict | None, str]:
         return None, ""
     for kind, items in (("highlight", annotation.highlights), ("region", annotation.regions)):
         for item in items or ():
-            if str(item.get("id")) == evidence_id:
+            if item.get("id") not in (None, "") and str(item["id"]) == evidence_id:
                 return item, kind
     return None, ""
 
@@ -162,7 +201,8 @@ def build(
     the ids of sources whose maker the student has still to predict, cited by label only.
     `formats` gives the AnswerSection rows (or None) for suggested words and limits.
     """
-    by_label = {ls.label.upper(): ls for ls in lesson_sources}
+    lesson_sources = list(lesson_sources)
+    by_label = {ls.label.upper(): ls for ls in lesson_sources if ls.label}
     annotations = annotations or {}
     hidden = set(hidden)
     section_rows = {row.key: row for row in (formats or ())}
@@ -210,7 +250,8 @@ def build(
             first = ls.pk not in cited_before
             cited_before.add(ls.pk)
             if ls.pk in hidden:
-                html = format_html("Source {}{}{}.", ls.label, ", " if locator else "", locator)
+                pages = citations.page_range(locator)
+                html = format_html("Source {}{}{}.", ls.label, ", " if pages else "", pages)
             else:
                 src = citation_cache.get(ls.pk)
                 if src is None:
@@ -241,25 +282,25 @@ def build(
             )
         )
     works = []
-    for ls in by_label.values():
+    for ls in lesson_sources:
         if ls.pk in cited_before and ls.pk not in hidden:
             src = citation_cache.get(ls.pk) or ls.source.citation_source()
             works.append((ls, citations.bibliography(src)))
     works.sort(key=lambda pair: sort_key(pair[1]))
     works += [
         (ls, format_html("Source {}.", ls.label))
-        for ls in by_label.values()
+        for ls in lesson_sources
         if ls.pk in cited_before and ls.pk in hidden
     ]
     unused = [
         (ls, item)
-        for ls in by_label.values()
+        for ls in lesson_sources
         for annotation in [annotations.get(ls.pk)]
         if annotation is not None
         for item in (annotation.highlights or [])
         if (ls.pk, str(item.get("id"))) not in used_evidence
     ]
-    uncited = [ls for ls in by_label.values() if ls.pk not in cited_before]
+    uncited = [ls for ls in lesson_sources if ls.pk not in cited_before]
     return Essay(parts, notes, works, problems, unused_evidence=unused, uncited=uncited)
 
 
@@ -270,8 +311,15 @@ def _note(src, locator: str, *, first: bool) -> SafeString:
 def sections_of(answer_format, sections: Mapping[str, str] | None) -> list:
     """The format's sections with the student's text, in order, as (key, title, text);
     then any text kept under a section the format no longer has, so no words go missing."""
+    return _ordered(_rows(answer_format), sections)
+
+
+def _rows(answer_format) -> list:
+    return list(answer_format.sections.all()) if answer_format else []
+
+
+def _ordered(rows: list, sections: Mapping[str, str] | None) -> list:
     sections = dict(sections or {})
-    rows = list(answer_format.sections.all()) if answer_format else []
     known = {row.key for row in rows}
     ordered = [(row.key, row.title, str(sections.get(row.key, ""))) for row in rows]
     ordered += [
@@ -284,9 +332,9 @@ def sections_of(answer_format, sections: Mapping[str, str] | None) -> list:
 
 def essay(answer_format, sections, *, lesson_sources, annotations=None, hidden=()) -> Essay:
     """`build` for a submission's sections under a lesson's format."""
-    rows = list(answer_format.sections.all()) if answer_format else []
+    rows = _rows(answer_format)  # one query, or none when prefetched
     result = build(
-        sections_of(answer_format, sections),
+        _ordered(rows, sections),
         lesson_sources=lesson_sources,
         annotations=annotations,
         hidden=hidden,

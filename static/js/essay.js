@@ -6,10 +6,14 @@
   "use strict";
 
   // The same marker as lessons/services/citing.py: [@C], [@C, 12], [@C, 12 #3fa9c2d1].
-  const MARKER = /\[@\s*[A-Za-z0-9]{1,4}\s*(?:,\s*[^\]#\n]{0,40}?)?\s*(?:#[A-Za-z0-9_-]{1,40})?\s*\]/g;
+  const MARKER_SOURCE = String.raw`\[@\s*[A-Za-z0-9]{1,4}\s*(?:,\s*[^\[\]#\n]{0,40}?)?\s*(?:#[A-Za-z0-9_-]{1,40})?\s*\]`;
+  const MARKER = new RegExp(MARKER_SOURCE, "gu");
+  // A marker with punctuation (or nothing) after it goes with the space before it, so
+  // "coexistence [@C]." counts one word, as the server counts it.
+  const BEFORE_PUNCTUATION = new RegExp(String.raw`\s*(?:${MARKER_SOURCE})(?=[^\p{L}\p{N}_\s]|$)`, "gu");
 
   function words(text) {
-    const bare = text.replace(MARKER, " ").trim();
+    const bare = text.replace(BEFORE_PUNCTUATION, "").replace(MARKER, " ").trim();
     return bare ? bare.split(/\s+/).length : 0;
   }
 
@@ -93,10 +97,8 @@
         if (evidence.value) marker += ` #${evidence.value}`;
         marker += "]";
         const [from, to] = lastRange || [box.value.length, box.value.length];
-        const before = box.value.slice(0, from);
-        const glue = before && !/\s$/.test(before) ? "" : "";
-        box.value = before + glue + marker + box.value.slice(to);
-        const caret = from + glue.length + marker.length;
+        box.value = box.value.slice(0, from) + marker + box.value.slice(to);
+        const caret = from + marker.length;
         box.focus();
         box.setSelectionRange(caret, caret);
         lastRange = [caret, caret];

@@ -246,6 +246,8 @@ TABLE: dict[str, Row] = {
     "lessons:answer": row(FOR_THE_STUDENT, "login 400 404 404 404 404 404"),
     # Without a version the answer page is shown again with the reason (no JavaScript).
     "lessons:submit": row(FOR_THE_STUDENT, "login >lessons:answer 404 404 404 404 404"),
+    # The matrix's lesson is answered in one box: its print view sends the student back.
+    "lessons:answer_print": row("login >lessons:answer 404 404 404 404 404", SIGNED_IN_405),
     "lessons:bibliography": row(FOR_THE_STUDENT, SIGNED_IN_405),
     "lessons:source_work": row(FOR_THE_STUDENT, "login 400 404 404 404 404 404"),
     "lessons:highlight_add": row(SIGNED_IN_405, "login 400 404 404 404 404 404"),

@@ -4,6 +4,11 @@ Five students at different stages, with analyses written as a 15-year-old might 
 them: some careful, some thin, disagreeing most about the cartoon (D) and the CIA
 briefing (E). student6 has not started. Loaded once; a second run changes nothing.
 
+For the IB investigation, student1 has a draft in its three sections, with highlights on
+three sources and citations typed into the text, some tied to those highlights, so the
+notes, the works cited and the print view have something real to show
+(`load_demo_investigation`).
+
 Everything is written through the services a student's and a teacher's pages call, so
 demo rows keep every rule those keep (versions, who gave feedback and when, the version
 kept on return) and look exactly like work done in the app.
@@ -22,7 +27,7 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from lessons.models import Assignment, SourceAnnotation, Submission, SubmissionVersion
-from lessons.services import marking, work
+from lessons.services import citing, marking, work
 from sources import images
 from sources.models import Source
 from sources.text import anchor_text, find_quote
@@ -231,6 +236,138 @@ BANK = (
     "Name the sources you use: “Source E shows…”.",
     "A useful source can still be biased: say what it is useful for.",
 )
+
+
+INVESTIGATION_SLUG = "investigation-soviet-perceptions-of-peaceful-coexistence"
+INVESTIGATION_STUDENT = "student1"
+
+# Source A is predicted before its origin shows; student1 has made and kept a prediction.
+INVESTIGATION_PREDICTION = (
+    "Probably an official Soviet statement of policy, written for foreigners, because it "
+    "talks about the interests of all nations rather than the Soviet people."
+)
+
+# student1's highlights on the investigation's sources: (quote, tag, note) by label.
+INVESTIGATION_HIGHLIGHTS = {
+    "A": [
+        (
+            "peaceful coexistence is the only way which is in keeping with the interests "
+            "of all nations",
+            "claim",
+            "His whole case in one line",
+        )
+    ],
+    "F": [("Lenin had mentioned such an idea only glancingly", "evidence", "Not from Lenin?")],
+    "G": [("enforced coexistence", "claim", "Forced by the bomb, not chosen")],
+}
+
+# The sources evaluated in section 1, and the draft in student1's words. A citation
+# written {A} is tied to student1's highlight on Source A.
+INVESTIGATION_EVALUATED = ("A", "C")
+INVESTIGATION_SECTIONS = {
+    "sources": (
+        "This investigation asks: to what extent did Khrushchev's foreign policy of "
+        "peaceful coexistence alter the Soviet people's perception of Soviet-American "
+        "relations between 1956 and 1964?\n\n"
+        "The first source I evaluate is Khrushchev's own article on peaceful coexistence, "
+        "published in Foreign Affairs in the autumn of 1959.[@A] Its origin is its main "
+        "value: the leader himself explains the policy, so it shows how he wanted it to be "
+        "understood, as the only course that served the interests of every nation.[@A #{A}] "
+        "Its purpose is also its limitation. It was written for American readers around the "
+        "time of his visit to the United States, so it shows what he wanted the West to "
+        "believe rather than what ordinary Soviet people made of the policy, which is what "
+        "my question is about.\n\n"
+        "The second source is Rósa Magnúsdóttir's 2006 article on the letters Soviet "
+        "citizens wrote about the 1959 visit.[@C] It is valuable because it rests on "
+        "letters kept in Soviet archives that were closed until after 1991, so it gets "
+        "closer to ordinary opinion than any official statement can, and as an academic "
+        "study it puts the letters in context. Its limitation is one the author raises "
+        "herself: people wrote what they thought was safe to write, so even this evidence "
+        "is filtered.[@C, 109–110]"
+    ),
+    "investigation": (
+        "In public, coexistence did change the picture of America that Soviet people were "
+        "given. Khrushchev presented the rivalry as a peaceful economic competition that "
+        "communism would win, and pointed to cuts in the armed forces as proof of good "
+        "intentions.[@A] The letters Magnúsdóttir studied suggest that many people took "
+        "this up: writers praised their own system but were openly curious about American "
+        "life, and some admired it.[@C] Compared with the Stalin years, when the United "
+        "States was simply the enemy, this was a real change.\n\n"
+        "The change had clear limits, though. Kocho-Williams argues that coexistence was "
+        "forced on both sides by the nuclear stalemate rather than freely chosen.[@G #{G}] "
+        "If he is right, the friendlier image rested on fear and could be reversed quickly, "
+        "and the crises over Berlin in 1961 and Cuba in 1962 showed how far Soviet actions "
+        "were from the language of peace. Du Quenoy links these setbacks to Khrushchev's "
+        "removal in 1964.[@E] Service puts more weight on problems at home,[@F] and he "
+        "doubts Khrushchev's claim that the policy went back to Lenin at all.[@F #{F}]\n\n"
+        "Weighing these views, I conclude that coexistence altered Soviet perceptions of "
+        "America only to a limited extent. It made curiosity about the United States "
+        "possible and safer to express,[@C] but the crises reminded people that the "
+        "rivalry had not ended.[@E]"
+    ),
+    "reflection": (
+        "This investigation showed me how hard it is for a historian to find out what "
+        "ordinary people thought in a state that controlled what they could say. Most of "
+        "my sources are either official statements, like Khrushchev's article,[@A] or "
+        "historians writing decades later. Even the letters are not a clear window on "
+        "opinion, because their writers chose their words with care.[@C]\n\n"
+        "I also noticed that historians read the same events differently depending on "
+        "whether they start from foreign or domestic policy. Du Quenoy and Service use "
+        "much of the same evidence and still disagree about why Khrushchev fell,[@E] which "
+        "made me see that choosing a question already shapes the answer."
+    ),
+}
+
+
+def load_demo_investigation(classroom) -> bool:
+    """student1's draft for the IB investigation, once. False if there is already work
+    on the investigation in this class (or it has no student1 or is not set)."""
+    assignment = (
+        Assignment.objects.select_related("lesson__answer_format")
+        .filter(classroom=classroom, lesson__slug=INVESTIGATION_SLUG)
+        .first()
+    )
+    student = classroom.students.filter(username=INVESTIGATION_STUDENT).first()
+    if assignment is None or student is None or assignment.lesson.answer_format is None:
+        return False
+    key = {"assignment": assignment, "student": student}
+    if (
+        SourceAnnotation.objects.filter(assignment=assignment).exists()
+        or Submission.objects.filter(assignment=assignment).exists()
+    ):
+        return False
+    lesson = assignment.lesson
+    lesson_sources = {ls.label: ls for ls in lesson.lesson_sources.select_related("source")}
+    work.commit_prediction(
+        **key,
+        lesson_source=lesson_sources["A"],
+        prediction=INVESTIGATION_PREDICTION,
+        class_revealed=False,
+    )
+    tied = {}
+    for label, wanted in INVESTIGATION_HIGHLIGHTS.items():
+        lesson_source = lesson_sources[label]
+        for start, end, quote, note, tag in _highlights(lesson_source, wanted):
+            highlight = work.add_highlight(
+                **key,
+                lesson_source_id=lesson_source.pk,
+                start=start,
+                end=end,
+                quote=quote,
+                note=note,
+                tag=tag,
+            )
+            tied.setdefault(label, highlight["id"])
+    sections = {name: text.format(**tied) for name, text in INVESTIGATION_SECTIONS.items()}
+    work.save_answer(
+        **key,
+        version=0,
+        judgement=2,
+        sections=sections,
+        evaluated=[lesson_sources[label].pk for label in INVESTIGATION_EVALUATED],
+        answer=citing.joined(citing.sections_of(lesson.answer_format, sections)),
+    )
+    return True
 
 
 def attach_demo_cartoon() -> bool:

@@ -1,12 +1,15 @@
 """Lesson packs: lessons with everything they need, as one JSON file.
 
-A lesson pack is a source-library pack (see `sources.packs`) plus the frameworks and
-lessons that use it, all named by natural keys (slugs), so importing the same pack twice
-changes nothing and a pack exported from one school imports whole into another. One bad
-record rolls back the whole import with a message naming it.
+A lesson pack is a source-library pack (see `sources.packs`) plus the frameworks, answer
+formats and marking schemes, and the lessons that use them, all named by natural keys
+(slugs), so importing the same pack twice changes nothing and a pack exported from one
+school imports whole into another. One bad record rolls back the whole import with a
+message naming it.
 
-Frameworks already on the instance are left as they are: a school that adapted OPVL
-keeps its version; a pack only adds frameworks the instance lacks.
+Frameworks, answer formats and marking schemes already on the instance are left as they
+are: a school that adapted OPVL or its IB criteria keeps its version; a pack only adds
+those the instance lacks. A pack from before formats and schemes (no such keys) imports
+its lessons with the single answer and one mark, as they were written.
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lessons.models import (
+    AnswerFormat,
+    AnswerSection,
+    Criterion,
     Fact,
     Framework,
     GlossaryTerm,
     Lesson,
     LessonSource,
+    MarkBand,
+    MarkingScheme,
     Prompt,
     ProvenancePart,
     Reveal,
@@ -37,6 +45,18 @@ from sources.packs import (
 LESSON_FIELDS = ("title", "research_question", "starter", "introduction", "published")
 FRAMEWORK_FIELDS = ("name", "short_name", "description", "judgement_prompt")
 PROMPT_FIELDS = ("key", "label", "guiding_questions", "sentence_starters", "required", "core")
+FORMAT_FIELDS = ("name", "description", "word_limit", "counts_works_cited")
+SECTION_FIELDS = (
+    "key",
+    "title",
+    "guidance",
+    "suggested_words",
+    "word_limit",
+    "evaluates_sources",
+)
+SCHEME_FIELDS = ("name", "description")
+CRITERION_FIELDS = ("key", "title", "max_mark")
+BAND_FIELDS = ("low", "high", "descriptor")
 LESSON_SOURCE_FIELDS = (
     "label",
     "section",
@@ -56,9 +76,11 @@ LESSON_SOURCE_FIELDS = (
 def export_lessons(lessons: Iterable[Lesson]) -> dict:
     lessons = list(
         Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons])
-        .select_related("framework")
+        .select_related("framework", "answer_format", "marking_scheme")
         .prefetch_related(
             "framework__prompts",
+            "answer_format__sections",
+            "marking_scheme__criteria__bands",
             "glossary",
             "facts",
             "lesson_sources__source",
@@ -69,14 +91,22 @@ def export_lessons(lessons: Iterable[Lesson]) -> dict:
     )
     sources: dict[int, Source] = {}
     frameworks: dict[str, Framework] = {}
+    formats: dict[str, AnswerFormat] = {}
+    schemes: dict[str, MarkingScheme] = {}
     for lesson in lessons:
         frameworks[lesson.framework.slug] = lesson.framework
+        if lesson.answer_format:
+            formats[lesson.answer_format.slug] = lesson.answer_format
+        if lesson.marking_scheme:
+            schemes[lesson.marking_scheme.slug] = lesson.marking_scheme
         for lesson_source in lesson.lesson_sources.all():
             sources[lesson_source.source_id] = lesson_source.source
         for interpretation in lesson.interpretations.all():
             sources[interpretation.work_id] = interpretation.work
     pack = export_library(sources.values())
     pack["frameworks"] = [_framework_record(f) for _, f in sorted(frameworks.items())]
+    pack["answer_formats"] = [_format_record(f) for _, f in sorted(formats.items())]
+    pack["marking_schemes"] = [_scheme_record(s) for _, s in sorted(schemes.items())]
     pack["lessons"] = [_lesson_record(lesson) for lesson in lessons]
     return pack
 
@@ -92,11 +122,41 @@ def _framework_record(framework: Framework) -> dict:
     }
 
 
+def _format_record(answer_format: AnswerFormat) -> dict:
+    return {
+        "slug": answer_format.slug,
+        **{name: getattr(answer_format, name) for name in FORMAT_FIELDS},
+        "sections": [
+            {name: getattr(section, name) for name in SECTION_FIELDS}
+            for section in answer_format.sections.all()
+        ],
+    }
+
+
+def _scheme_record(scheme: MarkingScheme) -> dict:
+    return {
+        "slug": scheme.slug,
+        **{name: getattr(scheme, name) for name in SCHEME_FIELDS},
+        "criteria": [
+            {
+                **{name: getattr(criterion, name) for name in CRITERION_FIELDS},
+                "bands": [
+                    {name: getattr(band, name) for name in BAND_FIELDS}
+                    for band in criterion.bands.all()
+                ],
+            }
+            for criterion in scheme.criteria.all()
+        ],
+    }
+
+
 def _lesson_record(lesson: Lesson) -> dict:
     return {
         "slug": lesson.slug,
         **{name: getattr(lesson, name) for name in LESSON_FIELDS},
         "framework": lesson.framework.slug,
+        "answer_format": lesson.answer_format.slug if lesson.answer_format else None,
+        "marking_scheme": lesson.marking_scheme.slug if lesson.marking_scheme else None,
         "sources": [
             {"source": ls.source.slug, **{name: getattr(ls, name) for name in LESSON_SOURCE_FIELDS}}
             for ls in lesson.lesson_sources.all()
@@ -114,25 +174,32 @@ def _lesson_record(lesson: Lesson) -> dict:
 
 
 def import_lessons(data: object, *, owner=None, keep_started: bool = False) -> ImportReport:
-    """Import the pack's library, frameworks and lessons, all or nothing.
+    """Import the pack's library, frameworks, answer formats, marking schemes and
+    lessons, all or nothing.
 
-    New lessons belong to `owner`. A lesson students have started keeps its framework
-    and sources: a pack that would change them is refused, or with `keep_started` that
-    lesson is left exactly as it is (the demo loader, run on every start).
+    New lessons belong to `owner`. A lesson students have started keeps its framework,
+    answer format and sources: a pack that would change them is refused, or with
+    `keep_started` that lesson is left exactly as it is (the demo loader, run on every
+    start).
     """
     with transaction.atomic():
         report = import_library(data)
         for index, record in enumerate(_list(data, "frameworks"), 1):
             _import_framework(record, index, report)
+        for index, record in enumerate(_list(data, "answer_formats"), 1):
+            _import_format(record, index, report)
+        for index, record in enumerate(_list(data, "marking_schemes"), 1):
+            _import_scheme(record, index, report)
         for index, record in enumerate(_list(data, "lessons"), 1):
             _import_lesson(record, index, report, owner=owner, keep_started=keep_started)
     return report
 
 
-def _list(data: dict, key: str) -> list[dict]:
+def _list(data: dict, key: str, label: str = "") -> list[dict]:
     records = data.get(key, [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise PackError(f"“{key}” must be a list of records.")
+        where = f"{label}: " if label else ""
+        raise PackError(f"{where}“{key}” must be a list of records.")
     return records
 
 
@@ -165,6 +232,62 @@ def _import_framework(record: dict, index: int, report: ImportReport) -> None:
     report.count("created", "frameworks")
 
 
+def _import_format(record: dict, index: int, report: ImportReport) -> None:
+    slug = record.get("slug")
+    if not slug:
+        raise PackError(f"answer format number {index} has no slug.")
+    label = f"answer format “{slug}”"
+    if AnswerFormat.objects.filter(slug=slug).exists():
+        report.count("unchanged", "answer formats")
+        return
+    values = {n: record[n] for n in FORMAT_FIELDS if n in record}
+    answer_format = AnswerFormat(slug=slug, **values)
+    _check(answer_format, label)
+    answer_format.save()
+    for order, item in enumerate(_list(record, "sections", label)):
+        values = {n: item[n] for n in SECTION_FIELDS if n in item}
+        section = AnswerSection(answer_format=answer_format, order=order, **values)
+        _check(section, f"{label}, section {order + 1}")
+        section.save()
+    report.count("created", "answer formats")
+
+
+def _import_scheme(record: dict, index: int, report: ImportReport) -> None:
+    slug = record.get("slug")
+    if not slug:
+        raise PackError(f"marking scheme number {index} has no slug.")
+    label = f"marking scheme “{slug}”"
+    if MarkingScheme.objects.filter(slug=slug).exists():
+        report.count("unchanged", "marking schemes")
+        return
+    scheme = MarkingScheme(slug=slug, **{n: record.get(n, "") for n in SCHEME_FIELDS})
+    _check(scheme, label)
+    scheme.save()
+    for order, item in enumerate(_list(record, "criteria", label)):
+        values = {n: item[n] for n in CRITERION_FIELDS if n in item}
+        criterion = Criterion(scheme=scheme, order=order, **values)
+        where = f"{label}, criterion {values.get('key') or order + 1}"
+        _check(criterion, where)
+        criterion.save()
+        for number, band_item in enumerate(_list(item, "bands", where), 1):
+            values = {n: band_item[n] for n in BAND_FIELDS if n in band_item}
+            band = MarkBand(criterion=criterion, **values)
+            _check(band, f"{where}, band {number}")
+            band.save()
+    report.count("created", "marking schemes")
+
+
+def _named(model, record: dict, key: str, label: str, what: str):
+    """The format or scheme the lesson record names (None for none), or a PackError."""
+    slug = record.get(key)
+    if slug is None or slug == "":
+        return None
+    found = model.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    if found is None:
+        raise PackError(f"{label}: no {what} “{slug}” in the pack or here.")
+    return found
+
+
 def _import_lesson(
     record: dict, index: int, report: ImportReport, *, owner=None, keep_started: bool = False
 ) -> None:
@@ -175,6 +298,8 @@ def _import_lesson(
     framework = Framework.objects.filter(slug=record.get("framework")).first()
     if framework is None:
         raise PackError(f"{label}: no framework “{record.get('framework')}” in the pack or here.")
+    answer_format = _named(AnswerFormat, record, "answer_format", label, "answer format")
+    scheme = _named(MarkingScheme, record, "marking_scheme", label, "marking scheme")
     lesson = Lesson.objects.filter(slug=slug).first()
     if lesson is not None and keep_started and lesson.usage():
         report.count("unchanged", "lessons")
@@ -183,6 +308,12 @@ def _import_lesson(
     lesson = lesson or Lesson(slug=slug, owner=owner)
     values = {n: record[n] for n in LESSON_FIELDS if n in record}
     values["framework_id"] = framework.pk
+    # An older pack says nothing of formats or schemes: a new lesson gets neither and an
+    # existing one keeps what it has.
+    if "answer_format" in record:
+        values["answer_format_id"] = answer_format.pk if answer_format else None
+    if "marking_scheme" in record:
+        values["marking_scheme_id"] = scheme.pk if scheme else None
     for name, value in values.items():
         if getattr(lesson, name) != value:
             setattr(lesson, name, value)

@@ -29,14 +29,21 @@ Times are ISO 8601 with their UTC offset; text is as typed; an empty value is ""
     (what they wrote before the provenance or interpretation was revealed) and
     ``prediction_kept_at``, ``teacher_comment``, ``started_at``, ``updated_at``
   - ``answer``: null, or ``status`` and ``status_label``, ``judgement`` (1-5 or null)
-    and ``judgement_label``, ``text``, ``cited`` (``source``, ``title``, ``role``,
-    ``role_label``), ``preferred_interpretation`` (null or ``historian``,
-    ``position``), ``interpretation_reason``, ``started_at``, ``submitted_at``,
-    ``feedback`` (null or ``comment``, ``mark``, ``mark_out_of``, ``returned``,
-    ``returned_at``, ``revision_asked``) and ``returned_versions`` (each return kept:
-    ``number``, ``judgement``, ``judgement_label``, ``text``, ``cited``,
+    and ``judgement_label``, ``text`` (for an answer in sections, the sections joined
+    under their titles), ``sections`` (for a lesson whose answer is in sections: each
+    with ``key``, ``title``, ``text``, citations as typed, e.g. [@C, 12]; else []),
+    ``evaluated`` (the sources chosen to evaluate: ``source``, ``title``), ``cited``
+    (``source``, ``title``, ``role``, ``role_label``), ``preferred_interpretation``
+    (null or ``historian``, ``position``), ``interpretation_reason``, ``started_at``,
+    ``submitted_at``, ``feedback`` (null or ``comment``, ``mark``, ``mark_out_of``,
+    ``criterion_marks``, ``returned``, ``returned_at``, ``revision_asked``) and
+    ``returned_versions`` (each return kept: ``number``, ``judgement``,
+    ``judgement_label``, ``text``, ``sections``, ``evaluated``, ``cited``,
     ``preferred_interpretation``, ``interpretation_reason``, ``submitted_at``,
-    ``feedback``, ``mark``, ``mark_out_of``, ``returned_at``)
+    ``feedback``, ``mark``, ``mark_out_of``, ``criterion_marks``, ``returned_at``)
+  - ``criterion_marks``: the marks on the lesson's marking scheme, each with
+    ``criterion`` (its key, e.g. "A"), ``title``, ``mark``, ``max_mark`` and
+    ``comment``; [] for work marked with one mark
 
 A student's own copy holds the teacher's feedback and per-source comments once the work
 is returned, as their pages show it; a teacher's copy holds them as they stand.
@@ -70,6 +77,7 @@ from lessons.models import (
     SubmissionVersion,
     region_percent,
 )
+from lessons.services import citing
 from sources.citations import plain, title_html
 
 FORMAT = "coexist-student-work"
@@ -91,7 +99,8 @@ def student_record(*, student: User, teacher: User | None = None) -> dict:
     once the work is returned (as the student's pages show it). With `teacher`, that
     teacher's copy: only work set in classes they teach, so a colleague's class never
     shows, and feedback as it stands. Seven queries however much work there is (fewer
-    when there is none).
+    when there is none), and one more each for the sections of answer formats and the
+    criteria of marking schemes when a lesson with work has one.
     """
     work = Q(student=student)
     enrolments = Enrolment.objects.filter(student=student)
@@ -118,14 +127,22 @@ def student_record(*, student: User, teacher: User | None = None) -> dict:
     )
     submissions = list(
         Submission.objects.filter(work)
-        .select_related(*assignment_fields, "preferred_interpretation__historian")
+        .select_related(
+            *assignment_fields,
+            "assignment__lesson__answer_format",
+            "assignment__lesson__marking_scheme",
+            "preferred_interpretation__historian",
+        )
         .prefetch_related(
+            # No query when no lesson with work has a format or a scheme.
+            "assignment__lesson__answer_format__sections",
+            "assignment__lesson__marking_scheme__criteria",
             Prefetch(
                 "versions",
                 queryset=SubmissionVersion.objects.select_related(
                     "preferred_interpretation__historian"
                 ).order_by("number"),
-            )
+            ),
         )
     )
     assignments = {a.assignment_id: a.assignment for a in annotations}
@@ -313,10 +330,51 @@ def _interpretation(interpretation) -> dict | None:
     return {"historian": interpretation.historian.name, "position": interpretation.position}
 
 
+def _sections(answer_format, sections) -> list[dict]:
+    """The answer's sections under their titles, as `citing` orders them: text kept under
+    a section the format no longer has is included, so no words go missing."""
+    if answer_format is None and not sections:
+        return []
+    return [
+        {"key": key, "title": title, "text": text}
+        for key, title, text in citing.sections_of(answer_format, sections)
+    ]
+
+
+def _evaluated(evaluated, lesson_sources: dict[int, LessonSource]) -> list[dict]:
+    found = [lesson_sources.get(int(pk)) if str(pk).isdigit() else None for pk in evaluated or ()]
+    return [{"source": ls.label, "title": _title(ls)} for ls in found if ls is not None]
+
+
+def _criterion_marks(marks, scheme) -> list[dict]:
+    """Each criterion's mark and comment, in the scheme's order; a mark for a criterion
+    the scheme no longer has is kept, under its key."""
+    marks = marks if isinstance(marks, dict) else {}
+    criteria = list(scheme.criteria.all()) if scheme else []
+    known = {criterion.key for criterion in criteria}
+    rows = [(c.key, c.title, c.max_mark) for c in criteria if c.key in marks]
+    rows += [(key, "", None) for key in marks if key not in known]
+    out = []
+    for key, title, max_mark in rows:
+        given = marks[key] if isinstance(marks[key], dict) else {}
+        out.append(
+            {
+                "criterion": key,
+                "title": title,
+                "mark": given.get("mark"),
+                "max_mark": max_mark,
+                "comment": given.get("comment", ""),
+            }
+        )
+    return out
+
+
 def _answer(
     submission: Submission, lesson_sources: dict[int, LessonSource], *, released: bool
 ) -> dict:
-    marked = bool(submission.feedback) or submission.mark is not None
+    lesson = submission.assignment.lesson
+    criterion_marks = _criterion_marks(submission.criterion_marks, lesson.marking_scheme)
+    marked = bool(submission.feedback) or submission.mark is not None or bool(criterion_marks)
     returned = submission.status == Submission.Status.RETURNED
     feedback = None
     if released and (marked or returned):
@@ -324,6 +382,7 @@ def _answer(
             "comment": submission.feedback,
             "mark": submission.mark,
             "mark_out_of": submission.mark_out_of,
+            "criterion_marks": criterion_marks,
             "returned": returned,
             "returned_at": submission.returned_at if returned else None,
             "revision_asked": returned and submission.revision_allowed,
@@ -334,6 +393,8 @@ def _answer(
         "judgement": submission.judgement,
         "judgement_label": submission.get_judgement_display() if submission.judgement else "",
         "text": submission.answer,
+        "sections": _sections(lesson.answer_format, submission.sections),
+        "evaluated": _evaluated(submission.evaluated, lesson_sources),
         "cited": _cited(submission.cited, lesson_sources),
         "preferred_interpretation": _interpretation(submission.preferred_interpretation),
         "interpretation_reason": submission.interpretation_reason,
@@ -346,6 +407,8 @@ def _answer(
                 "judgement": version.judgement,
                 "judgement_label": version.get_judgement_display() if version.judgement else "",
                 "text": version.answer,
+                "sections": _sections(lesson.answer_format, version.sections),
+                "evaluated": _evaluated(version.evaluated, lesson_sources),
                 "cited": _cited(version.cited, lesson_sources),
                 "preferred_interpretation": _interpretation(version.preferred_interpretation),
                 "interpretation_reason": version.interpretation_reason,
@@ -353,6 +416,7 @@ def _answer(
                 "feedback": version.feedback,
                 "mark": version.mark,
                 "mark_out_of": version.mark_out_of,
+                "criterion_marks": _criterion_marks(version.criterion_marks, lesson.marking_scheme),
                 "returned_at": version.returned_at,
             }
             for version in submission.versions.all()

@@ -881,6 +881,22 @@ def _answer_fields(submission: Submission) -> dict:
         "interpretation_reason": submission.interpretation_reason,
         **{f"cite_{key}": value for key, value in submission.cited.items()},
         **{f"section_{key}": value for key, value in submission.sections.items()},
+        **_evaluated_fields(submission),
+    }
+
+
+def _evaluated_fields(submission: Submission) -> dict:
+    """The sources chosen for evaluation, as the page's boxes and in words."""
+    if not submission.evaluated:
+        return {}
+    labels = dict(
+        LessonSource.objects.filter(pk__in=submission.evaluated).values_list("pk", "label")
+    )
+    return {
+        "evaluated": [str(pk) for pk in submission.evaluated],
+        "evaluated_label": ", ".join(
+            f"Source {labels[pk]}" for pk in submission.evaluated if pk in labels
+        ),
     }
 
 

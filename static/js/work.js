@@ -48,6 +48,10 @@
       if (field.type === "radio") {
         if (!(name in values)) values[name] = "";
         if (field.checked) values[name] = field.value;
+      } else if (field.type === "checkbox" && form.querySelectorAll(`input[type=checkbox][name="${CSS.escape(name)}"]`).length > 1) {
+        // A group of boxes (the sources a student evaluates): the values ticked.
+        if (!(name in values)) values[name] = [];
+        if (field.checked) values[name].push(field.value);
       } else if (field.type === "checkbox") {
         values[name] = field.checked;
       } else {
@@ -61,6 +65,7 @@
     Object.entries(values).forEach(([name, value]) => {
       form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((field) => {
         if (field.type === "radio") field.checked = String(value) === field.value;
+        else if (field.type === "checkbox" && Array.isArray(value)) field.checked = value.map(String).includes(field.value);
         else if (field.type === "checkbox") field.checked = Boolean(value);
         else field.value = value == null ? "" : value;
       });
@@ -252,13 +257,17 @@
         const theirs = data.saved[name];
         const ours = mine[name];
         if (ours === undefined || String(theirs ?? "") === String(ours ?? "")) return;
+        const shownOurs = Array.isArray(ours)
+          ? ours.map((value) => labelFor(this.form.querySelector(`[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`))).join(", ")
+          : ours;
         const field = this.form.querySelector(`[name="${CSS.escape(name)}"]`);
-        const label = field ? labelFor(field) : name;
+        const legend = Array.isArray(ours) && field && field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+        const label = legend ? legend.textContent.trim() : field ? labelFor(field) : name;
         const shownTheirs = data.saved[name + "_label"] || theirs;
         rows.append(
           el("dt", {}, label),
           el("dd", {}, el("span", { class: "version-tag" }, "Saved elsewhere: "), el("span", { class: "saved-version" }, String(shownTheirs || "(empty)"))),
-          el("dd", {}, el("span", { class: "version-tag" }, "On this page: "), el("span", { class: "page-version" }, typeof ours === "boolean" ? (ours ? "yes" : "no") : String(ours || "(empty)"))),
+          el("dd", {}, el("span", { class: "version-tag" }, "On this page: "), el("span", { class: "page-version" }, typeof ours === "boolean" ? (ours ? "yes" : "no") : String(shownOurs || "(empty)"))),
         );
       });
       const keepMine = el("button", { type: "button", class: "btn btn-sm btn-primary" }, "Keep this page’s version");

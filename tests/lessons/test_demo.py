@@ -25,6 +25,8 @@ def demo(settings):
 def _outline(lesson: Lesson) -> dict:
     return {
         "framework": lesson.framework.slug,
+        "answer_format": getattr(lesson.answer_format, "slug", None),
+        "marking_scheme": getattr(lesson.marking_scheme, "slug", None),
         "question": lesson.research_question,
         "sources": [
             (ls.label, ls.section, ls.source.slug)
@@ -39,6 +41,7 @@ def _outline(lesson: Lesson) -> dict:
 def test_the_revision_lesson_has_sources_a_to_g_with_the_gcse_framework(demo):
     outline = _outline(Lesson.objects.get(slug=REVISION))
     assert outline["framework"] == "gcse-nop"
+    assert (outline["answer_format"], outline["marking_scheme"]) == (None, "gcse-usefulness-8")
     assert [label for label, _, _ in outline["sources"]] == list("ABCDEFG")
     assert outline["sources"][3][2] == "soviet-cartoon-snowman-cold-war"
     assert outline["glossary"] == [
@@ -54,6 +57,7 @@ def test_the_revision_lesson_has_sources_a_to_g_with_the_gcse_framework(demo):
 def test_the_investigation_has_eleven_sources_in_four_sections_with_opvl(demo):
     outline = _outline(Lesson.objects.get(slug=INVESTIGATION))
     assert outline["framework"] == "opvl"
+    assert outline["answer_format"] == outline["marking_scheme"] == "ib-historical-investigation"
     assert outline["question"].startswith("To what extent did Khrushchev's foreign policy")
     assert len(outline["sources"]) == 11
     sections = list(dict.fromkeys(section for _, section, _ in outline["sources"]))
@@ -115,11 +119,14 @@ def test_demo_work_puts_students_at_different_stages(demo):
 def test_loading_the_demo_again_leaves_the_work_as_it_is(demo, settings):
     from lessons.models import SourceAnnotation, Submission
 
-    Submission.objects.filter(student__username="student1").update(answer="Edited since")
+    theirs = Submission.objects.filter(
+        student__username="student1", assignment__lesson__slug=REVISION
+    )
+    theirs.update(answer="Edited since")
     before = (SourceAnnotation.objects.count(), Submission.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert (SourceAnnotation.objects.count(), Submission.objects.count()) == before
-    assert Submission.objects.get(student__username="student1").answer == "Edited since"
+    assert theirs.get().answer == "Edited since"
 
 
 def test_demo_work_is_written_by_the_workflow_a_student_and_teacher_use(demo):
@@ -139,5 +146,7 @@ def test_demo_work_is_written_by_the_workflow_a_student_and_teacher_use(demo):
         assignment=returned.assignment, student=returned.student
     ).exclude(teacher_comment="")
     assert sorted(commented.values_list("lesson_source__label", flat=True)) == ["D", "E"]
-    versions = SourceAnnotation.objects.values_list("version", flat=True)
+    versions = SourceAnnotation.objects.filter(assignment__lesson__slug=REVISION).values_list(
+        "version", flat=True
+    )
     assert len(versions) == 30 and min(versions) >= 1

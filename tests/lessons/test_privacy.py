@@ -18,9 +18,11 @@ from django.urls import reverse
 
 from coexist.models import User
 from lessons.models import (
+    AnswerFormat,
     Assignment,
     Classroom,
     Enrolment,
+    MarkingScheme,
     SourceAnnotation,
     Submission,
     SubmissionVersion,
@@ -310,6 +312,8 @@ def test_my_work_json_is_a_download_in_the_documented_format(client, zoe, work):
         "judgement",
         "judgement_label",
         "text",
+        "sections",
+        "evaluated",
         "cited",
         "preferred_interpretation",
         "interpretation_reason",
@@ -400,6 +404,7 @@ def test_my_work_json_holds_each_analysis_highlight_link_answer_and_feedback(
     assert a["teacher_comment"] == "ZOE comment on A"
     answer = assignment["answer"]
     assert answer["text"] == "ZOE answer text"
+    assert (answer["sections"], answer["evaluated"]) == ([], [])
     assert (answer["judgement"], answer["judgement_label"]) == (4, "To a large extent")
     assert [(c["source"], c["role"]) for c in answer["cited"]] == [
         ("A", "supports"),
@@ -413,6 +418,7 @@ def test_my_work_json_holds_each_analysis_highlight_link_answer_and_feedback(
         "comment": "ZOE feedback",
         "mark": 7,
         "mark_out_of": 10,
+        "criterion_marks": [],
         "returned": True,
         "returned_at": "2026-03-04T09:30:00Z",
         "revision_asked": False,
@@ -426,6 +432,72 @@ def test_my_work_json_holds_each_analysis_highlight_link_answer_and_feedback(
     )
     text = json.dumps(record)
     assert "BEN" not in text and "IVY" not in text
+
+
+def test_an_answer_in_sections_shows_each_section_the_sources_evaluated_and_criterion_marks(
+    client, zoe, work, assignment
+):
+    lesson = assignment.lesson
+    lesson.answer_format = AnswerFormat.objects.get(slug="ib-historical-investigation")
+    lesson.marking_scheme = MarkingScheme.objects.get(slug="ib-historical-investigation")
+    lesson.save()
+    a, b, _c = lesson.lesson_sources.order_by("order")
+    sections = {
+        "sources": "ZOE weighs A.[@A, 12 #h0]",
+        "investigation": "ZOE argues.[@B]",
+        "gone": "ZOE text under an old section",
+    }
+    marks = {"A": {"mark": 5, "comment": "ZOE sharp evaluation"}, "C": {"mark": 3}}
+    submission = Submission.objects.get(assignment=assignment, student=zoe)
+    submission.sections, submission.evaluated = sections, [b.pk, a.pk]
+    submission.criterion_marks = marks
+    submission.save()
+    submission.versions.update(
+        sections={"sources": "ZOE earlier sources"},
+        evaluated=[a.pk],
+        criterion_marks={"B": {"mark": 9, "comment": "ZOE earlier comment"}},
+    )
+    client.force_login(zoe)
+
+    answer = download(client.get(my_json_url()))["assignments"][0]["answer"]
+
+    assert answer["sections"] == [
+        {
+            "key": "sources",
+            "title": "Identification and evaluation of sources",
+            "text": "ZOE weighs A.[@A, 12 #h0]",
+        },
+        {"key": "investigation", "title": "Investigation", "text": "ZOE argues.[@B]"},
+        {"key": "reflection", "title": "Reflection", "text": ""},
+        {"key": "gone", "title": "Earlier section", "text": "ZOE text under an old section"},
+    ]
+    assert [e["source"] for e in answer["evaluated"]] == ["B", "A"]
+    assert answer["feedback"]["criterion_marks"] == [
+        {
+            "criterion": "A",
+            "title": "Identification and evaluation of sources",
+            "mark": 5,
+            "max_mark": 6,
+            "comment": "ZOE sharp evaluation",
+        },
+        {"criterion": "C", "title": "Reflection", "mark": 3, "max_mark": 4, "comment": ""},
+    ]
+    [version] = answer["returned_versions"]
+    assert version["sections"][0]["text"] == "ZOE earlier sources"
+    assert [e["source"] for e in version["evaluated"]] == ["A"]
+    assert [(m["criterion"], m["mark"]) for m in version["criterion_marks"]] == [("B", 9)]
+    page = client.get(my_work_url()).content.decode()
+    for text in [
+        "Identification and evaluation of sources</h4>",
+        "ZOE weighs A.[@A, 12 #h0]",
+        "ZOE text under an old section",
+        "Sources evaluated:",
+        "Criterion A: Identification and evaluation of sources</span> — 5 out of 6",
+        "ZOE sharp evaluation",
+        "ZOE earlier sources",
+        "ZOE earlier comment",
+    ]:
+        assert text in page, text
 
 
 def test_feedback_not_yet_returned_stays_out_of_the_students_copy_but_not_the_teachers(

@@ -236,3 +236,13 @@ def test_query_counts_do_not_grow_with_citations(
         student_client.get(url("answer_print", assignment))
     with django_assert_max_num_queries(19):
         save(student_client, assignment, version=1, **sections(investigation=text))
+
+
+def test_a_conflict_names_the_sources_chosen_elsewhere(student_client, assignment, student):
+    a, b, _ = assignment.lesson.lesson_sources.order_by("label")
+    save(student_client, assignment, evaluated=[a.pk, b.pk])
+    response = save(student_client, assignment, version=0, evaluated=[a.pk])
+    assert response.status_code == 409
+    saved = response.json()["saved"]
+    assert saved["evaluated"] == [str(a.pk), str(b.pk)]
+    assert saved["evaluated_label"] == "Source A, Source B"

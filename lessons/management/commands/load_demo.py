@@ -19,7 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from coexist.teacher_permissions import ensure_teachers_group
-from lessons.demo import CARTOON_IMAGE, CARTOON_SLUG, attach_demo_cartoon, load_demo_work
+from lessons.demo import (
+    CARTOON_IMAGE,
+    CARTOON_SLUG,
+    attach_demo_cartoon,
+    load_demo_investigation,
+    load_demo_work,
+)
 from lessons.models import Assignment, Classroom, Enrolment, Lesson
 from lessons.packs import import_lessons
 from sources.packs import PackError
@@ -81,6 +87,10 @@ class Command(BaseCommand):
             if load_demo_work(classroom, classroom.teachers.get(username=DEMO_TEACHER)):
                 self.stdout.write(
                     "Demo work: student1-student5 at different stages of the revision lesson."
+                )
+            if load_demo_investigation(classroom):
+                self.stdout.write(
+                    "Demo work: student1's draft of the IB investigation, with citations."
                 )
         if created:
             self.stdout.write(f"Created demo accounts: {', '.join(created)}.")

@@ -47,7 +47,7 @@ from lessons.models import (
     prompts_for,
     region_percent,
 )
-from lessons.services import citing, work
+from lessons.services import citing, marking, work
 from sources.citations import plain
 from sources.models import Interpretation, Source, SourceAuthor
 from sources.text import anchor_text
@@ -1000,6 +1000,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 rows,
                 submission.sections if submission else {},
             )
+        if submission is not None and assignment.lesson.marking_scheme_id:
+            context["criteria_feedback"] = marking.criteria_feedback(assignment.lesson, submission)
         return render(request, "lessons/student/answer.html", {**context, "form": form})
 
     if refused := _refuse_if_locked(request, assignment):

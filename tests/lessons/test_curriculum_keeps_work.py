@@ -928,7 +928,8 @@ APP_PAGES = {
     # curriculum; tests/lessons/test_privacy.py walks it)
     "my_work", "my_work_json", "student_record", "student_record_json", "erase_student",
     # A student's own work
-    "assignment", "answer", "submit", "bibliography", "source_work", "highlight_add",
+    "assignment", "answer", "answer_print", "submit", "bibliography", "source_work",
+    "highlight_add",
     "highlight_remove", "link_add", "link_remove", "prediction", "region_add", "region_remove",
     # Teachers reading and marking work, and revealing a source to the class
     "dashboard", "reveal_to_class", "review", "report", "marks_csv", "annotations_csv",

@@ -246,3 +246,31 @@ def test_a_conflict_names_the_sources_chosen_elsewhere(student_client, assignmen
     saved = response.json()["saved"]
     assert saved["evaluated"] == [str(a.pk), str(b.pk)]
     assert saved["evaluated_label"] == "Source A, Source B"
+
+
+def test_the_student_sees_marks_per_criterion_only_once_returned(
+    student_client, assignment, student
+):
+    from lessons.models import MarkingScheme
+
+    assignment.lesson.marking_scheme = MarkingScheme.objects.get(slug=IB)
+    assignment.lesson.save()
+    marks = {"A": {"mark": 5, "comment": "Sharp on <origin>."}, "B": {"mark": 9, "comment": ""}}
+    submission = Submission.objects.create(
+        assignment=assignment,
+        student=student,
+        judgement=3,
+        sections={"investigation": "Words [@A]."},
+        status=Submission.Status.SUBMITTED,
+        criterion_marks=marks,
+        mark=14,
+        mark_out_of=25,
+    )
+    page = student_client.get(url("answer", assignment)).content.decode()
+    assert "Marks on each criterion" not in page
+    submission.status = Submission.Status.RETURNED
+    submission.save()
+    page = student_client.get(url("answer", assignment)).content.decode()
+    assert "Marks on each criterion" in page
+    assert "5 out of 6" in page and "9 out of 15" in page
+    assert "Sharp on &lt;origin&gt;." in page

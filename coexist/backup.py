@@ -75,7 +75,8 @@ MANIFEST = "manifest.json"
 # Sign-ins, not data (see above). Emptied by a restore all the same.
 NOT_BACKED_UP = frozenset({"sessions.session"})
 # What `migrate` writes into a new database by itself: content types and permissions, the
-# Teachers group with its permissions, the shipped frameworks. A database holding nothing
+# Teachers group with its permissions, the shipped frameworks, answer formats and marking
+# schemes. A database holding nothing
 # else is empty; a restore replaces these rows with the backup's rather than adding to them.
 MIGRATION_DATA = frozenset(
     {
@@ -85,6 +86,11 @@ MIGRATION_DATA = frozenset(
         "auth.group_permissions",
         "lessons.framework",
         "lessons.prompt",
+        "lessons.answerformat",
+        "lessons.answersection",
+        "lessons.markingscheme",
+        "lessons.criterion",
+        "lessons.markband",
     }
 )
 SNAPSHOT_ALIAS = "coexist_backup_snapshot"

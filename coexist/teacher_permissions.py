@@ -23,6 +23,11 @@ TEACHER_MODELS = {
         "lessonsource",
         "glossaryterm",
         "fact",
+        "answerformat",
+        "answersection",
+        "markingscheme",
+        "criterion",
+        "markband",
         # The admin scopes these to the teacher's own classes (lessons.access).
         "classroom",
         "enrolment",

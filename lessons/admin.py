@@ -23,14 +23,19 @@ from coexist.usernames import validate_new_username
 from lessons import access
 from lessons.models import (
     CORE_PROMPTS_MAX,
+    AnswerFormat,
+    AnswerSection,
     Assignment,
     Classroom,
+    Criterion,
     Enrolment,
     Fact,
     Framework,
     GlossaryTerm,
     Lesson,
     LessonSource,
+    MarkBand,
+    MarkingScheme,
     Prompt,
     ProvenancePart,
     SourceAnnotation,
@@ -126,6 +131,94 @@ class FrameworkAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
     @admin.display(description="Prompts", ordering="prompt_total")
     def prompt_count(self, framework: Framework) -> int:
         return framework.prompt_total
+
+
+# --- Answer formats and marking schemes: shared curriculum, like frameworks -------------
+
+
+class AnswerSectionInline(admin.StackedInline):
+    model = AnswerSection
+    extra = 0
+    fields = (
+        ("order", "key", "title"),
+        "guidance",
+        ("suggested_words", "word_limit", "evaluates_sources"),
+    )
+    prepopulated_fields = {"key": ("title",)}
+
+
+@admin.register(AnswerFormat)
+class AnswerFormatAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
+    list_display = ("name", "word_limit", "section_count")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description", "word_limit", "counts_works_cited")
+    inlines = (AnswerSectionInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(section_total=Count("sections"))
+
+    @admin.display(description="Sections", ordering="section_total")
+    def section_count(self, answer_format: AnswerFormat) -> int:
+        return answer_format.section_total
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ("order", "key", "title", "max_mark", "bands_link")
+    readonly_fields = ("bands_link",)
+    verbose_name_plural = (
+        "criteria (a criterion's key names the marks given on it: change it only before "
+        "any work is marked)"
+    )
+
+    @admin.display(description="Mark bands")
+    def bands_link(self, criterion: Criterion) -> str:
+        if not criterion.pk:
+            return "Save the scheme, then describe its bands."
+        return format_html(
+            '<a href="{}">Edit the bands of {}</a>',
+            reverse("admin:lessons_criterion_change", args=[criterion.pk]),
+            criterion.key,
+        )
+
+
+@admin.register(MarkingScheme)
+class MarkingSchemeAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
+    list_display = ("name", "criteria_list", "total_marks")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description")
+    inlines = (CriterionInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("criteria")
+
+    @admin.display(description="Criteria")
+    def criteria_list(self, scheme: MarkingScheme) -> str:
+        return ", ".join(f"{c.key} ({c.max_mark})" for c in scheme.criteria.all())
+
+    @admin.display(description="Out of")
+    def total_marks(self, scheme: MarkingScheme) -> int:
+        return sum(c.max_mark for c in scheme.criteria.all())
+
+
+class MarkBandInline(admin.TabularInline):
+    model = MarkBand
+    extra = 1
+    fields = ("low", "high", "descriptor")
+    verbose_name_plural = "mark bands (the descriptor a teacher and student see for a mark)"
+
+
+@admin.register(Criterion)
+class CriterionAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
+    list_display = ("__str__", "scheme", "max_mark")
+    list_filter = ("scheme",)
+    list_select_related = ("scheme",)
+    search_fields = ("title", "key", "scheme__name")
+    fields = ("scheme", "order", "key", "title", "max_mark")
+    inlines = (MarkBandInline,)
 
 
 class EditedByLessonOwners:
@@ -233,6 +326,8 @@ class LessonAdmin(NamesOnlyWhatTheyMaySee, EditedByLessonOwners, admin.ModelAdmi
         "slug",
         "research_question",
         "framework",
+        "answer_format",
+        "marking_scheme",
         "starter",
         "introduction",
         "interpretations",

@@ -6,6 +6,7 @@ from django import forms
 
 from lessons.forms.fields import LimitedText, limited_text, max_length_of
 from lessons.models import CommentBankEntry, SourceAnnotation, Submission
+from lessons.services.marking import CRITERION_COMMENT_LIMIT, band_for, criteria_total
 
 
 class FeedbackForm(forms.Form):
@@ -33,7 +34,7 @@ class FeedbackForm(forms.Form):
         ]
     )
 
-    def __init__(self, *args, annotations=(), **kwargs):
+    def __init__(self, *args, annotations=(), criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.annotations = list(annotations)
         for annotation in self.annotations:
@@ -42,9 +43,95 @@ class FeedbackForm(forms.Form):
                 max_length_of(SourceAnnotation, "teacher_comment"),
                 rows=2,
             )
+        # Marked on criteria: a mark and a comment for each, and the total is theirs.
+        self.criteria = list(criteria)
+        if self.criteria:
+            del self.fields["mark"], self.fields["mark_out_of"]
+        for criterion in self.criteria:
+            name = f"Criterion {criterion.key}"
+            whole = f"{name}: give the mark as a whole number from 0 to {criterion.max_mark}."
+            self.fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
+                label=f"{name} mark, out of {criterion.max_mark}",
+                required=False,
+                min_value=0,
+                max_value=criterion.max_mark,
+                error_messages={
+                    "invalid": whole,
+                    "min_value": f"{name}: the mark cannot be below 0.",
+                    "max_value": f"{name} is out of {criterion.max_mark}: the mark cannot be "
+                    f"more than {criterion.max_mark}.",
+                },
+            )
+            self.fields[f"criterion_{criterion.pk}_comment"] = limited_text(
+                f"Comment on criterion {criterion.key}", CRITERION_COMMENT_LIMIT, rows=2
+            )
+
+    def criterion_rows(self) -> list[dict]:
+        """Each criterion with its two bound fields and its bands, the band the mark
+        (as typed, or as saved) falls in marked: what the marking form lays out."""
+        rows = []
+        for criterion in self.criteria:
+            field = self[f"criterion_{criterion.pk}"]
+            value = field.value()
+            mark = _typed_mark(value)
+            bands = list(criterion.bands.all())
+            reached = band_for(bands, mark)
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "field": field,
+                    "comment": self[f"criterion_{criterion.pk}_comment"],
+                    "bands": [{"band": b, "reached": b is reached} for b in bands],
+                }
+            )
+        return rows
+
+    @property
+    def criteria_total(self) -> int | None:
+        """The marks as typed (or saved) added up, for the page; the save adds up the
+        cleaned marks itself."""
+        marks = {}
+        for criterion in self.criteria:
+            mark = _typed_mark(self[f"criterion_{criterion.pk}"].value())
+            if mark is not None:
+                marks[criterion.key] = {"mark": mark}
+        return criteria_total(self.criteria, marks)[0]
+
+    @property
+    def criteria_out_of(self) -> int:
+        return criteria_total(self.criteria, {})[1]
+
+    def criterion_marks(self) -> dict[str, dict] | None:
+        """{criterion key: {"mark", "comment"}} for those marked or commented on; None
+        when the lesson has a single mark."""
+        if not self.criteria:
+            return None
+        marks = {}
+        for criterion in self.criteria:
+            mark = self.cleaned_data.get(f"criterion_{criterion.pk}")
+            comment = self.cleaned_data.get(f"criterion_{criterion.pk}_comment", "")
+            if mark is not None or comment.strip():
+                marks[criterion.key] = {"mark": mark, "comment": comment}
+        return marks
 
     def clean(self):
         data = super().clean()
+        if self.criteria:
+            if self.errors:
+                return data
+            marks = self.criterion_marks()
+            data["mark"], data["mark_out_of"] = criteria_total(self.criteria, marks)
+            if data["mark"] is None:
+                data["mark_out_of"] = None
+            missing = [c.key for c in self.criteria if (marks.get(c.key) or {}).get("mark") is None]
+            returning = data.get("action") in ("return", "revise")
+            if returning and data["mark"] is not None and missing:
+                which = "criterion" if len(missing) == 1 else "criteria"
+                raise forms.ValidationError(
+                    f"Give a mark on {which} {' and '.join(missing)} too before returning "
+                    "the work, or leave every criterion unmarked."
+                )
+            return data
         mark, out_of = data.get("mark"), data.get("mark_out_of")
         if mark is not None and out_of is not None and mark > out_of:
             self.add_error("mark", f"The mark cannot be more than the maximum ({out_of}).")
@@ -57,6 +144,14 @@ class FeedbackForm(forms.Form):
 
     def comment_field(self, annotation):
         return self[f"comment_{annotation.pk}"]
+
+
+def _typed_mark(value) -> int | None:
+    """A mark box's value as a whole number of marks, or None if it is not one."""
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 class BankCommentForm(forms.Form):

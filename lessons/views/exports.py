@@ -16,6 +16,7 @@ from lessons.models import (
     SourceAnnotation,
     Submission,
 )
+from lessons.services.marking import mark_on, scheme_criteria
 from lessons.views.marking import class_data, get_assignment_for_teacher
 
 
@@ -29,6 +30,10 @@ def _csv_response(assignment: Assignment, what: str) -> tuple[HttpResponse, Form
     return response, FormulaSafeWriter(csv.writer(response))
 
 
+def _blank_if_none(value) -> object:
+    return "" if value is None else value
+
+
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -39,6 +44,8 @@ def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_teacher(request, pk)
     lesson_sources, rows, _annotations, _submissions, interpretations = class_data(assignment)
     names = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
+    # A column per criterion of the lesson's marking scheme, after the total.
+    criteria = scheme_criteria(assignment.lesson, bands=False)
     response, writer = _csv_response(assignment, "marks")
     writer.writerow(
         [
@@ -51,6 +58,7 @@ def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
             "Sources cited",
             "Mark",
             "Out of",
+            *[f"{c.key}: {c.title} (/{c.max_mark})" for c in criteria],
             "Submitted",
             "Returned",
             *[f"Rating {ls.label}" for ls in lesson_sources],
@@ -71,6 +79,7 @@ def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 len(s.cited) if s else 0,
                 "" if not s or s.mark is None else s.mark,
                 "" if not s or s.mark_out_of is None else s.mark_out_of,
+                *[_blank_if_none(mark_on(s and s.criterion_marks, c.key)) for c in criteria],
                 _when(s.submitted_at) if s else "",
                 _when(s.returned_at) if s else "",
                 *["" if r is None else r for r in row.ratings],

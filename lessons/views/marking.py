@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, TextField
+from django.db.models import Exists, OuterRef, Prefetch, TextField, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,9 +32,9 @@ from lessons.models import (
     prompts_for,
     region_percent,
 )
-from lessons.services import marking
+from lessons.services import citing, marking
 from lessons.services.work import Conflict
-from sources.models import Interpretation
+from sources.models import Interpretation, Source
 
 # The dashboard's filter: everyone, or the students at one stage.
 STAGES = {"all": "Everyone", **dict(insight.Stage.choices)}
@@ -50,7 +50,9 @@ ARCHIVED = (
 def get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
     """An assignment of a class the user teaches, or 404."""
     return get_object_or_404(
-        access.assignments_taught(request.user).select_related("lesson__framework", "classroom"),
+        access.assignments_taught(request.user).select_related(
+            "lesson__framework", "lesson__answer_format", "classroom"
+        ),
         pk=pk,
     )
 
@@ -220,8 +222,18 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
         raise Http404("No such student in this class")
     student = enrolment.student
     lesson = assignment.lesson
-    lesson_sources = list(lesson.lesson_sources.select_related("source").order_by("order", "pk"))
+    in_sections = lesson.answer_format is not None
+    lesson_sources = lesson.lesson_sources.order_by("order", "pk")
+    if in_sections:  # the notes and works cited are made from each source's citation data
+        lesson_sources = lesson_sources.prefetch_related(
+            Prefetch("source", queryset=Source.objects.with_citation_data())
+        )
+        prefetch_related_objects([lesson.answer_format], "sections")
+    else:
+        lesson_sources = lesson_sources.select_related("source")
+    lesson_sources = list(lesson_sources)
     by_id = {ls.pk: ls for ls in lesson_sources}
+    criteria = marking.scheme_criteria(lesson)
     prompts = list(lesson.framework.prompts.all())
     # The questions this student was asked: the short version for them, or everyone.
     short = assignment.short_version or enrolment.short
@@ -263,6 +275,18 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
             if ls is not None:
                 cited.append((ls, role))
         cited.sort(key=lambda pair: pair[0].order)
+    essay = None
+    if in_sections and submission is not None:
+        # The teacher sees every source by name: nothing is hidden from them.
+        essay = citing.essay(
+            lesson.answer_format,
+            submission.sections,
+            lesson_sources=lesson_sources,
+            annotations=annotations,
+        )
+    versions = list(submission.versions.all()) if submission else []
+    for version in versions:
+        version.criteria = marking.criteria_rows(criteria, version.criterion_marks)
     # Next and previous students, among those the teacher is looking at.
     statuses = _stages(assignment, enrolments)
     ring = [e for e in enrolments if stage == "all" or statuses[e.student_id] == stage]
@@ -277,7 +301,12 @@ def _review_context(request, assignment: Assignment, student_pk: int, stage: str
         "annotations": [a for a in annotations.values()],
         "submission": submission,
         "cited": cited,
-        "versions": list(submission.versions.all()) if submission else [],
+        "essay": essay,
+        "criteria": criteria,
+        "criteria_feedback": (
+            marking.criteria_rows(criteria, submission.criterion_marks) if submission else []
+        ),
+        "versions": versions,
         "previous": ring[position - 1].student if position > 0 else None,
         "next": ring[position + 1].student if position + 1 < len(ring) else None,
         "position": position + 1,
@@ -317,7 +346,7 @@ def _who_changed(current: Submission) -> str:
     return f"{name} saved feedback on this answer"
 
 
-def _feedback_initial(submission: Submission | None, annotations) -> dict:
+def _feedback_initial(submission: Submission | None, annotations, criteria) -> dict:
     if submission is None:
         return {"version": 0}
     initial = {
@@ -328,6 +357,10 @@ def _feedback_initial(submission: Submission | None, annotations) -> dict:
     }
     for annotation in annotations:
         initial[f"comment_{annotation.pk}"] = annotation.teacher_comment
+    for criterion in criteria:
+        entry = submission.criterion_marks.get(criterion.key) or {}
+        initial[f"criterion_{criterion.pk}"] = entry.get("mark")
+        initial[f"criterion_{criterion.pk}_comment"] = entry.get("comment", "")
     return initial
 
 
@@ -346,9 +379,12 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     context["archived_message"] = ARCHIVED
     submission = context["submission"]
     annotations = context["annotations"]
+    criteria = context["criteria"]
     if request.method == "GET":
         form = FeedbackForm(
-            initial=_feedback_initial(submission, annotations), annotations=annotations
+            initial=_feedback_initial(submission, annotations, criteria),
+            annotations=annotations,
+            criteria=criteria,
         )
         return render(request, "lessons/marking/review.html", {**context, "form": form})
 
@@ -361,7 +397,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         data["action"] = "save"
     elif "bank_add" in data or "bank_remove" in data:
         return _bank_change_keeping_feedback(request, context)
-    form = FeedbackForm(data, annotations=annotations)
+    form = FeedbackForm(data, annotations=annotations, criteria=criteria)
     unsaved = {**context, "form": form, "unsaved": True}
     if submission is None or submission.status == Submission.Status.DRAFT:
         messages.error(request, "This answer has not been submitted yet, so it cannot be marked.")
@@ -382,11 +418,14 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
             mark_out_of=form.cleaned_data["mark_out_of"],
             source_comments=form.source_comments(),
             action=action,
+            criterion_marks=form.criterion_marks(),
         )
     except Conflict as conflict:
         current = conflict.current
         who = _who_changed(current)
-        form = rebind(FeedbackForm, request, current.version, annotations=annotations)
+        form = rebind(
+            FeedbackForm, request, current.version, annotations=annotations, criteria=criteria
+        )
         return render(
             request,
             "lessons/marking/review.html",
@@ -395,6 +434,7 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
                 "form": form,
                 "conflict": current,
                 "conflict_who": who,
+                "conflict_criteria": marking.criteria_rows(criteria, current.criterion_marks),
                 "unsaved": True,
             },
             status=409,
@@ -437,7 +477,7 @@ def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpRe
         else:
             messages.error(request, " ".join(bank_form.errors["text"]))
             status = 400
-    form = FeedbackForm(annotations=context["annotations"])
+    form = FeedbackForm(annotations=context["annotations"], criteria=context["criteria"])
     form.initial = {name: request.POST.get(name, "") for name in form.fields if name != "action"}
     context["bank"] = list(access.comment_bank(request.user))
     return render(

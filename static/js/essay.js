@@ -91,7 +91,8 @@
       filterEvidence();
       insert.addEventListener("click", () => {
         const box = lastBox;
-        const place = (locator.value || "").replace(/[\]#\[]/g, "").trim();
+        // As the server reads a marker: at most 40 characters, no brackets or "#".
+        const place = (locator.value || "").replace(/[\]#\[\n]/g, "").trim().slice(0, 40);
         let marker = `[@${source.value}`;
         if (place) marker += `, ${place}`;
         if (evidence.value) marker += ` #${evidence.value}`;

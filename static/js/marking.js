@@ -125,3 +125,44 @@
     });
   }
 })();
+
+// Criteria marking: as a mark is typed, the band it falls in is marked (in words as well
+// as colour) and the total follows. The server shows the same for the saved marks.
+(function () {
+  "use strict";
+  const box = document.querySelector("[data-criteria]");
+  if (!box) return;
+  const total = box.querySelector("[data-criteria-total]");
+
+  function markOf(input) {
+    const text = input.value.trim();
+    if (!/^[0-9]+$/.test(text)) return null;
+    const mark = Number(text);
+    return mark <= Number(input.dataset.max) ? mark : null;
+  }
+
+  function showBand(input) {
+    const mark = markOf(input);
+    const fieldset = input.closest("[data-criterion]");
+    fieldset.querySelectorAll("[data-band-low]").forEach((band) => {
+      const reached =
+        mark !== null && Number(band.dataset.bandLow) <= mark && mark <= Number(band.dataset.bandHigh);
+      band.classList.toggle("is-reached", reached);
+      const here = band.querySelector(".band-here");
+      if (here) here.hidden = !reached;
+    });
+  }
+
+  function showTotal() {
+    if (!total) return;
+    const marks = Array.from(box.querySelectorAll("[data-criterion-mark]")).map(markOf);
+    const given = marks.filter((mark) => mark !== null);
+    total.textContent = given.length ? String(given.reduce((a, b) => a + b, 0)) : "–";
+  }
+
+  box.addEventListener("input", (event) => {
+    if (!event.target.matches("[data-criterion-mark]")) return;
+    showBand(event.target);
+    showTotal();
+  });
+})();

@@ -75,3 +75,22 @@ def test_a_student_cites_by_button_and_keyboard_sees_notes_renumber_and_prints(
         page.set_viewport_size({"width": width, "height": 900})
         assert_accessible(page)
     page.screenshot(path=screenshot_dir / "footnoted-answer-print.png", full_page=True)
+
+
+def test_the_teacher_traces_each_note_to_the_evidence_it_rests_on(
+    page: Page, live_server, demo, log_in, assert_accessible, screenshot_dir
+):
+    assignment = Assignment.objects.get(lesson__slug=INVESTIGATION)
+    student1 = Submission.objects.get(assignment=assignment, student__username="student1")
+    log_in(page, "teacher", "coexist-demo")
+    page.goto(
+        f"{live_server.url}/teach/assignments/{assignment.pk}/students/{student1.student_id}/"
+    )
+    expect(page.get_by_role("heading", name="Investigation", exact=True)).to_be_visible()
+    tied = page.locator(".essay-notes-list li", has_text="highlight")
+    expect(tied.first).to_be_visible()
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=screenshot_dir / "teacher-review-investigation.png", full_page=True)

@@ -46,8 +46,14 @@ def test_the_teacher_marks_a_submission_and_the_student_reads_the_feedback(
     page.get_by_label("Your comment on source E").fill("Good: you saw why a secret report matters.")
     page.get_by_label("Overall comment").fill("A balanced answer that weighs the CIA briefing. ")
     page.get_by_role("button", name=re.compile("^Weigh the evidence against")).click()
-    page.get_by_role("spinbutton", name="Mark").fill("8")
-    page.get_by_role("spinbutton", name="out of").fill("10")
+    # The revision lesson is marked on the GCSE 8-mark scheme: one criterion, four levels.
+    page.get_by_role("spinbutton", name="Mark for U").fill("6")
+    expect(page.locator("[data-criteria-total]")).to_have_text("6")
+    reached = page.locator(".mark-band.is-reached")
+    expect(reached).to_have_count(1)
+    expect(reached).to_contain_text("Developed")
+    expect(reached).to_contain_text("← this mark")
+    page.get_by_label("Comment on U").fill("Use the provenance of both sources, not only B.")
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "teacher-review.png", full_page=True)
     page.get_by_role("button", name="Return to the student").click()
@@ -56,7 +62,7 @@ def test_the_teacher_marks_a_submission_and_the_student_reads_the_feedback(
     expect(page.get_by_role("heading", name="Ben", level=1)).to_be_visible()
     page.get_by_role("link", name="← Amara").click()
     page.get_by_role("link", name="Printable report").click()
-    expect(page.locator(".student-report")).to_contain_text("Mark: 8 out of 10")
+    expect(page.locator(".student-report")).to_contain_text("Mark: 6 out of 8")
     assert_accessible(page)
     page.emulate_media(media="print")
     page.screenshot(path=screenshot_dir / "teacher-report-print.png", full_page=True)
@@ -66,7 +72,8 @@ def test_the_teacher_marks_a_submission_and_the_student_reads_the_feedback(
         student__username="student1", assignment__lesson__slug="khrushchev-and-peaceful-coexistence"
     )
     assert submission.status == Submission.Status.RETURNED
-    assert submission.mark == 8 and submission.mark_out_of == 10
+    assert submission.mark == 6 and submission.mark_out_of == 8
+    assert submission.criterion_marks["U"]["mark"] == 6
     assert submission.feedback.endswith(
         "Weigh the evidence against your judgement, not only the evidence for it."
     )
@@ -84,7 +91,9 @@ def test_the_teacher_marks_a_submission_and_the_student_reads_the_feedback(
     page.get_by_role("link", name="Khrushchev and peaceful co-existence").click()
     page.get_by_role("link", name="Read your answer").click()
     feedback = page.locator(".feedback-card")
-    expect(feedback).to_contain_text("Mark: 8 out of 10")
+    expect(feedback).to_contain_text("Mark: 6 out of 8")
+    expect(feedback).to_contain_text("6 out of 8")
+    expect(feedback).to_contain_text("Use the provenance of both sources, not only B.")
     expect(feedback).to_contain_text("A balanced answer that weighs the CIA briefing.")
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "student-feedback.png", full_page=True)

@@ -416,6 +416,9 @@ def test_an_older_backup_goes_into_a_new_database_and_is_upgraded_as_the_school_
         },
         "lessons.sourceannotation": {"prediction": "", "revealed_at": None, "regions": []},
         "lessons.assignment": {"class_comparison": False, "short_version": False},
+        "lessons.lesson": {"answer_format": None, "marking_scheme": None},
+        "lessons.submission": {"sections": {}, "evaluated": [], "criterion_marks": {}},
+        "lessons.submissionversion": {"sections": {}, "evaluated": [], "criterion_marks": {}},
     }
     for table, columns in added.items():
         for row in upgraded[table]:
@@ -423,6 +426,18 @@ def test_an_older_backup_goes_into_a_new_database_and_is_upgraded_as_the_school_
                 assert row["fields"].pop(column) == default, (table, column)
     assert upgraded.pop("lessons.classreveal") == []  # tables added since, empty
     assert upgraded.pop("lessons.assignment_short_for") == []
+    # The answer formats and marking schemes shipped by migrations made since.
+    for table in ("answerformat", "answersection", "markingscheme", "criterion", "markband"):
+        assert upgraded.pop(f"lessons.{table}")
+    # Teachers were given the formats' and schemes' permissions by a migration made since:
+    # every grant the school had is kept, and the new ones are added.
+    granted = {
+        json.dumps(row["fields"], sort_keys=True) for row in upgraded.pop("auth.group_permissions")
+    }
+    had = {
+        json.dumps(row["fields"], sort_keys=True) for row in before.pop("auth.group_permissions")
+    }
+    assert had < granted
     # The shipped frameworks' short versions, marked by a migration made since.
     core = {row["fields"].pop("core") for row in upgraded["lessons.prompt"]}
     assert core == {True, False}

@@ -57,7 +57,7 @@ def test_the_teachers_group_has_exactly_the_curating_permissions(db):
     assert ("lessons", "add_lesson") in codenames
     assert {app for app, _ in codenames} == {"sources", "lessons"}
     assert not any("historical" in codename for _, codename in codenames)
-    assert len(codenames) == 60
+    assert len(codenames) == 80  # 20 models, four actions each
 
 
 def test_the_demo_loader_repairs_a_teachers_group_that_lost_its_permissions(db, settings):
@@ -68,4 +68,4 @@ def test_the_demo_loader_repairs_a_teachers_group_that_lost_its_permissions(db, 
     call_command("load_demo")
     teacher = User.objects.get(username="teacher")
     assert teacher.has_perm("sources.change_source")
-    assert Group.objects.get(name="Teachers").permissions.count() == 60
+    assert Group.objects.get(name="Teachers").permissions.count() == 80

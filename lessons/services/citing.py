@@ -330,9 +330,12 @@ def _ordered(rows: list, sections: Mapping[str, str] | None) -> list:
     return ordered
 
 
-def essay(answer_format, sections, *, lesson_sources, annotations=None, hidden=()) -> Essay:
-    """`build` for a submission's sections under a lesson's format."""
-    rows = _rows(answer_format)  # one query, or none when prefetched
+def essay(
+    answer_format, sections, *, lesson_sources, annotations=None, hidden=(), rows=None
+) -> Essay:
+    """`build` for a submission's sections under a lesson's format; `rows` are its
+    sections when the caller has them already."""
+    rows = _rows(answer_format) if rows is None else rows  # one query, or none
     result = build(
         _ordered(rows, sections),
         lesson_sources=lesson_sources,

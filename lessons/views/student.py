@@ -920,22 +920,15 @@ def _essay_for(request, assignment, lesson_sources, rows, sections: dict) -> dic
     hidden = _hidden_sources(assignment, lesson_sources, committed)
     hidden_ids = {pk for pk, h in hidden.items() if h.provenance}
     answer_format = rows[0].answer_format if rows else None
-    known = {row.key for row in rows}
-    parts = [(row.key, row.title, str(sections.get(row.key, ""))) for row in rows] + [
-        (key, "Earlier section", str(text))
-        for key, text in sections.items()
-        if key not in known and str(text).strip()
-    ]
-    essay = citing.build(
-        parts,
+    essay = citing.essay(
+        answer_format,
+        sections,
         lesson_sources=lesson_sources,
         annotations=annotations,
         hidden=hidden_ids,
-        formats=rows,
+        rows=rows,
     )
-    if answer_format is not None:
-        essay.word_limit = answer_format.word_limit
-        essay.counts_works_cited = answer_format.counts_works_cited
+    known = {row.key for row in rows}
     for row, part in zip(rows, essay.parts, strict=False):
         row.part = part
     prompts = list(assignment.lesson.framework.prompts.all())

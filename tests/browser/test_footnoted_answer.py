@@ -70,6 +70,11 @@ def test_a_student_cites_by_button_and_keyboard_sees_notes_renumber_and_prints(
     expect(page.locator(".works-cited li")).to_have_count(2)
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    # The width of the text inside the page's margins (2.2 cm each side), at 96 px an inch.
+    for paper, text_width in (("A4", 627), ("Letter", 650)):
+        page.set_viewport_size({"width": text_width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= text_width, paper
+        assert page.pdf(format=paper).startswith(b"%PDF")
     page.emulate_media(media="screen")
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})

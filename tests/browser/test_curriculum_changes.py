@@ -74,7 +74,7 @@ def test_the_owner_is_refused_the_edits_that_would_lose_work_and_retires_a_sourc
     page.get_by_role("link", name="10H History", exact=True).click()
     page.locator("a.deletelink").click()
     expect(page.locator(".work-warning")).to_contain_text(
-        "This also deletes the work of 5 students: 30 source analyses, 4 answers"
+        "This also deletes the work of 5 students: 33 source analyses, 5 answers"
     )
     page.screenshot(path=screenshot_dir / "admin-class-delete-counts.png", full_page=True)
     page.get_by_role("button", name="No, take me back").click()

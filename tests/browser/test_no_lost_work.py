@@ -138,14 +138,12 @@ def type_feedback(page: Page) -> None:
     page.get_by_label("Your comment on source A").fill("Good on who made it.")
     page.get_by_label("Your comment on source E").fill("Why was it secret?")
     page.get_by_label("Overall comment").fill(FEEDBACK)
-    page.get_by_role("spinbutton", name="Mark").fill("7")
-    page.get_by_role("spinbutton", name="out of").fill("10")
+    page.get_by_role("spinbutton", name="Mark for U").fill("7")  # the GCSE 8-mark scheme
 
 
 def expect_feedback_kept(page: Page) -> None:
     expect(page.get_by_label("Overall comment")).to_have_value(FEEDBACK)
-    expect(page.get_by_role("spinbutton", name="Mark")).to_have_value("7")
-    expect(page.get_by_role("spinbutton", name="out of")).to_have_value("10")
+    expect(page.get_by_role("spinbutton", name="Mark for U")).to_have_value("7")
     expect(page.get_by_label("Your comment on source A")).to_have_value("Good on who made it.")
     expect(page.get_by_label("Your comment on source E")).to_have_value("Why was it secret?")
 
@@ -222,7 +220,7 @@ def test_with_javascript_the_comment_bank_changes_without_losing_the_marking(
     check_both_widths(page, assert_accessible, screenshot_dir, "marking-comment-bank")
 
     # Enter in the mark box saves the feedback and returns nothing to the student.
-    page.get_by_role("spinbutton", name="Mark").press("Enter")
+    page.get_by_role("spinbutton", name="Mark for U").press("Enter")
     expect(page.get_by_text("Feedback for Amara saved; not returned yet.")).to_be_visible()
     work = the_work("student1")
     assert (work.feedback, work.mark, work.status) == (
@@ -278,10 +276,10 @@ def test_without_javascript_the_bank_buttons_bring_the_marking_back(
         )
 
         # Enter in the mark box only saves: the work is not returned to the student.
-        page.get_by_role("spinbutton", name="Mark").press("Enter")
+        page.get_by_role("spinbutton", name="Mark for U").press("Enter")
         expect(page.get_by_text("Feedback for Amara saved; not returned yet.")).to_be_visible()
         work = the_work("student1")
-        assert (work.feedback, work.mark, work.mark_out_of) == (FEEDBACK, 7, 10)
+        assert (work.feedback, work.mark, work.mark_out_of) == (FEEDBACK, 7, 8)
         assert (work.status, work.returned_at) == (Submission.Status.SUBMITTED, None)
         assert "Half a thought" in bank_of("teacher")
     finally:

@@ -70,8 +70,21 @@ ENGINE_INDEPENDENT = {
     "tests/browser/test_csp.py",
     "tests/browser/test_xss.py",
     "tests/lessons/test_citing.py",  # no database
-    # The saves behind it are held on both engines by tests/lessons/test_sectioned_answer.py.
+    # Browser tests check what a person sees and does; every view they pass through is
+    # held on both engines by the view tests. They run on SQLite only, except those whose
+    # subject is the database keeping work: saves, conflicts, autosave errors, a student's
+    # whole flow (test_no_lost_work, test_autosave_errors, test_student_work).
     "tests/browser/test_footnoted_answer.py",
+    "tests/browser/test_lesson_preview.py",
+    "tests/browser/test_predict_reveal.py",
+    "tests/browser/test_curriculum_changes.py",
+    "tests/browser/test_image_regions.py",
+    "tests/browser/test_teacher_review.py",
+    "tests/browser/test_curate_sources.py",
+    "tests/browser/test_login.py",
+    "tests/browser/test_join_class.py",
+    "tests/browser/test_privacy.py",
+    "tests/browser/test_text_limits.py",
 }
 ROOT = Path(__file__).resolve().parent.parent
 

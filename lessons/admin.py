@@ -163,7 +163,7 @@ class AnswerFormatAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
         return answer_format.section_total
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(KeepsWorkInline, admin.TabularInline):
     model = Criterion
     extra = 0
     fields = ("order", "key", "title", "max_mark", "bands_link")

@@ -272,7 +272,11 @@ class MarkingScheme(models.Model):
         return (self.slug,)
 
 
-class Criterion(models.Model):
+class Criterion(RefusesDeletionInUse, models.Model):
+    """A criterion marks are given on. Marks are kept under its key, so once work is
+    marked on it the key stays, the criterion stays and its maximum does not drop below a
+    mark given."""
+
     scheme = models.ForeignKey(MarkingScheme, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(default=0)
     key = models.CharField(max_length=8, help_text="Short name, e.g. “A”.")
@@ -290,6 +294,42 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
+
+    def _marked(self, key: str, scheme_id: int):
+        return Submission.objects.filter(
+            assignment__lesson__marking_scheme=scheme_id, **{"criterion_marks__has_key": key}
+        )
+
+    def usage(self) -> Usage:
+        """Students whose work was marked on this criterion."""
+        return usage_of(self._marked(self.key, self.scheme_id))
+
+    def in_use_message(self, used: Usage) -> str:
+        return (
+            f"Criterion {self.key} has marks in {used.phrase()}, so it cannot be removed: "
+            "the marks are kept under it. Build a new scheme for new criteria."
+        )
+
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        before = Criterion.objects.filter(pk=self.pk).values("key", "scheme_id").first()
+        if before is None:
+            return
+        marked = self._marked(before["key"], before["scheme_id"])
+        if before["key"] != self.key and (used := usage_of(marked)):
+            raise ValidationError(
+                {
+                    "key": f"Marks on this criterion are kept under “{before['key']}” in "
+                    f"{used.phrase()}; changing it would hide them. Change the title instead."
+                }
+            )
+        if self.max_mark is not None and marked.filter(
+            **{f"criterion_marks__{before['key']}__mark__gt": self.max_mark}
+        ).exists():
+            raise ValidationError(
+                {"max_mark": "Work has been given more than that on this criterion already."}
+            )
 
 
 class MarkBand(models.Model):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,12 +10,15 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from coexist.admin import UserAdmin as CoexistUserAdmin
@@ -21,6 +26,15 @@ from coexist.admin_privacy import NamesOnlyWhatTheyMaySee, private
 from coexist.models import User
 from coexist.usernames import validate_new_username
 from lessons import access
+from lessons.admin_packs import PackImportMixin
+from lessons.admin_sources import (
+    SourceAutocomplete,
+    SourcePickerMixin,
+    append_sources,
+    choice_label,
+    chosen_in_order,
+    picker_context,
+)
 from lessons.models import (
     CORE_PROMPTS_MAX,
     AnswerFormat,
@@ -45,6 +59,7 @@ from lessons.models import (
 from lessons.packs import export_lessons
 from lessons.services.curriculum import duplicate_lesson, work_counts
 from lessons.views import privacy as privacy_views
+from sources.models import SourceAuthor
 
 
 class KeepsWorkFormSet(BaseInlineFormSet):
@@ -244,6 +259,17 @@ class LessonPartInline(EditedByLessonOwners):
         )
 
 
+# What a lesson source's row folds away under "More settings for Source C".
+LESSON_SOURCE_MORE = (
+    "model_rating",
+    "model_notes",
+    "reveal",
+    "short",
+    "held_back",
+    "interpretation",
+)
+
+
 class LessonSourceForm(forms.ModelForm):
     held_back = forms.MultipleChoiceField(
         label=LessonSource._meta.get_field("held_back").verbose_name,
@@ -255,33 +281,70 @@ class LessonSourceForm(forms.ModelForm):
 
     class Meta:
         model = LessonSource
-        fields = ("held_back",)  # the inline's `fields` adds the rest
+        fields = ("held_back",)  # the inline's `fieldsets` add the rest
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("source")
+        widget = getattr(field, "widget", None)
+        widget = getattr(widget, "widget", widget)  # inside the admin's add/change links
+        if isinstance(widget, SourceAutocomplete) and self.instance.source_id:
+            source = self.instance.source  # loaded with the inline's rows
+            widget.known = {str(source.pk): choice_label(source)}
+
+    @property
+    def more_settings_have_errors(self) -> bool:
+        """Unfold "More settings" when what it hides was refused."""
+        return any(name in self.errors for name in LESSON_SOURCE_MORE)
 
 
-class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.TabularInline):
+class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.StackedInline):
+    """A lesson's sources, one compact row each (templates/admin/lessons/lesson/
+    lessonsource_inline.html): what students see first, the teacher's own judgement
+    and the reveal settings folded, and up/down buttons beside drag to reorder."""
+
     model = LessonSource
     form = LessonSourceForm
+    template = "admin/lessons/lesson/lessonsource_inline.html"
     autocomplete_fields = ("source",)
-    fields = (
-        "order",
-        "label",
-        "source",
-        "section",
-        "caption",
-        "model_rating",
-        "model_notes",
-        "short",
-        "reveal",
-        "interpretation",
-        "held_back",
-        "retired",
+    # The template places each: the first in the row, the second folded, the third in
+    # the row's heading.
+    fieldsets = (
+        (None, {"fields": ("label", "source", "section", "caption")}),
+        ("More settings", {"fields": LESSON_SOURCE_MORE}),
+        ("Place in the lesson", {"fields": ("order", "retired")}),
     )
     extra = 1
     verbose_name = "source in this lesson"
     verbose_name_plural = "sources in this lesson (labels A, B, C… are filled in from the order)"
 
+    class Media:
+        js = ("js/admin-lesson-sources.js",)
+        css = {"all": ("css/admin-lesson.css",)}
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
+        # Each row's source with its authors and year, for its label: two queries in all.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source__provenance")
+            .prefetch_related(
+                Prefetch(
+                    "source__credits",
+                    queryset=SourceAuthor.objects.select_related("author").order_by("order", "pk"),
+                )
+            )
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["widget"] = SourceAutocomplete(
+                db_field, self.admin_site, attrs={"data-width": "100%"}, using=kwargs.get("using")
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "source":
+            field.label_from_instance = choice_label
+        return field
 
 
 class GlossaryInline(LessonPartInline, admin.TabularInline):
@@ -298,6 +361,11 @@ class FactInline(LessonPartInline, admin.TabularInline):
     verbose_name_plural = "“did you know” facts"
 
 
+# The lesson page's "Publish and set for a class" button: saves, publishes, and goes on to
+# the assignment page with the lesson chosen, which comes back here after saving.
+SET_FOR_A_CLASS = "_setforclass"
+
+
 class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
@@ -312,7 +380,13 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(NamesOnlyWhatTheyMaySee, EditedByLessonOwners, admin.ModelAdmin):
+class LessonAdmin(
+    PackImportMixin,
+    SourcePickerMixin,
+    NamesOnlyWhatTheyMaySee,
+    EditedByLessonOwners,
+    admin.ModelAdmin,
+):
     form = LessonForm
     list_display = ("title", "framework", "source_count", "owner", "published", "preview_link")
     list_filter = ("published", "framework")
@@ -405,6 +479,8 @@ class LessonAdmin(NamesOnlyWhatTheyMaySee, EditedByLessonOwners, admin.ModelAdmi
             obj.reader = request.user  # `work_status` names only the classes they teach
         context["can_duplicate"] = obj is not None and self.has_add_permission(request)
         context["can_edit_lesson"] = obj is None or access.can_edit_lesson(request.user, obj)
+        context["picker"] = picker_context(obj)
+        context["can_set_for_class"] = request.user.has_perm("lessons.add_assignment")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description="Duplicate the selected lessons (as drafts you own)")
@@ -431,14 +507,61 @@ class LessonAdmin(NamesOnlyWhatTheyMaySee, EditedByLessonOwners, admin.ModelAdmi
             reverse("lessons:preview", args=[lesson.slug]),
         )
 
+    def get_changeform_initial_data(self, request):
+        """A new lesson starts with the framework of the teacher's last lesson (OPVL for
+        their first), so the usual case is one choice fewer."""
+        initial = super().get_changeform_initial_data(request)
+        if "framework" not in initial:
+            last = (
+                Lesson.objects.filter(owner=request.user)
+                .order_by("-created_at")
+                .values_list("framework_id", flat=True)
+                .first()
+            )
+            initial["framework"] = last or Framework.objects.filter(slug="opvl").first()
+        return initial
+
     def save_model(self, request, obj, form, change):
         if not change and not obj.owner_id:
             obj.owner = request.user
+        if SET_FOR_A_CLASS in request.POST:
+            obj.published = True  # the button says so: "Publish and set for a class"
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.assign_labels()
+        # The library picker on this page: the sources ticked, after the lesson's own.
+        if ticked := request.POST.getlist("add_sources"):
+            sources, missing = chosen_in_order(request.user, ticked)
+            added = append_sources(lesson=form.instance, sources=sources)
+            self._say_what_was_added(request, added, len(sources))
+            if missing:
+                messages.warning(
+                    request,
+                    f"{missing} of the ticked sources could not be added: they are no longer "
+                    "in the library.",
+                )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if SET_FOR_A_CLASS in request.POST and request.user.has_perm("lessons.add_assignment"):
+            return self._set_for_a_class(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if SET_FOR_A_CLASS in request.POST and request.user.has_perm("lessons.add_assignment"):
+            return self._set_for_a_class(request, obj)
+        return super().response_change(request, obj)
+
+    def _set_for_a_class(self, request, lesson: Lesson) -> HttpResponse:
+        """Saved and published: on to setting it for a class, then back to this lesson."""
+        title = lesson.title
+        self.message_user(
+            request, f"“{title}” is saved and published. Now choose the class.", messages.SUCCESS
+        )
+        back = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+        query = urlencode({"lesson": lesson.pk, "next": back})
+        return HttpResponseRedirect(f"{reverse('admin:lessons_assignment_add')}?{query}")
 
     @admin.action(description="Download the selected lessons as a lesson pack")
     def download_pack(self, request, queryset):
@@ -689,6 +812,92 @@ class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAd
         elif db_field.name == "lesson":
             kwargs["queryset"] = access.assignable_lessons(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # From lesson to class and back: "Set a lesson" on a class page and "Set for a class" on
+    # a lesson open this page with `?classroom=` or `?lesson=` and `next`; a plain save
+    # goes back there, the other save buttons do what the admin's do.
+
+    def return_to(self, request) -> str | None:
+        """The page to go back to after saving: `next`, from the link that opened the page
+        and then from the form's hidden field, if it is on this site (the admin's default
+        otherwise, as for any address that is not)."""
+        url = request.POST.get("next") or request.GET.get("next")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+        return None
+
+    def set_from(self, request) -> dict:
+        """The class or lesson this page was opened from, if the user may set lessons for
+        it or set it, and a "Back to …" naming it. Another teacher's class is not named."""
+        chosen = {
+            name: request.GET[name]
+            for name in ("classroom", "lesson")
+            if re.fullmatch(r"[0-9]{1,9}", request.GET.get(name, ""))
+        }
+        classroom = lesson = None
+        if "classroom" in chosen:
+            classroom = (
+                access.classes_taught(request.user).current().filter(pk=chosen["classroom"]).first()
+            )
+        if "lesson" in chosen:
+            lesson = access.assignable_lessons(request.user).filter(pk=chosen["lesson"]).first()
+        back = self.return_to(request)
+        back_label = "Back to the page you came from"
+        if back is not None:
+            back_path = urlsplit(back).path
+            if classroom is not None and back_path == classroom.get_absolute_url():
+                back_label = f"Back to {classroom.name}"
+            elif lesson is not None and back_path == reverse(
+                "admin:lessons_lesson_change", args=[lesson.pk]
+            ):
+                back_label = f"Back to the lesson “{lesson.title}”"
+        return {
+            "set_for_classroom": classroom,
+            "set_lesson": lesson,
+            "return_to": back,
+            "return_label": back_label,
+        }
+
+    def get_changeform_initial_data(self, request):
+        """A teacher with one current class sets the lesson for it without choosing."""
+        initial = super().get_changeform_initial_data(request)
+        if "classroom" not in initial:
+            only = list(
+                access.classes_taught(request.user).current().values_list("pk", flat=True)[:2]
+            )
+            if len(only) == 1:
+                initial["classroom"] = only[0]
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            context.update(self.set_from(request))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        back = self.return_to(request)
+        other_button = ("_continue", "_addanother", "_popup")
+        if back is None or any(key in request.POST for key in other_button):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, self.set_message(obj), messages.SUCCESS)
+        return HttpResponseRedirect(back)
+
+    @staticmethod
+    def set_message(assignment: Assignment) -> str:
+        """“Set for 10H History, open 1 Dec, due 8 Dec: “The thaw”.”, on the page the
+        teacher goes back to, which may not show the lesson or the dates."""
+        opens = date_format(localtime(assignment.opens_at), "j M")
+        due = (
+            f"due {date_format(localtime(assignment.due_at), 'j M')}"
+            if assignment.due_at
+            else "no deadline"
+        )
+        return (
+            f"Set for {assignment.classroom.name}, open {opens}, {due}: "
+            f"“{assignment.lesson.title}”."
+        )
 
 
 # --- What admin pages may name ----------------------------------------------------------

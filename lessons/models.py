@@ -324,9 +324,12 @@ class Criterion(RefusesDeletionInUse, models.Model):
                     f"{used.phrase()}; changing it would hide them. Change the title instead."
                 }
             )
-        if self.max_mark is not None and marked.filter(
-            **{f"criterion_marks__{before['key']}__mark__gt": self.max_mark}
-        ).exists():
+        if (
+            self.max_mark is not None
+            and marked.filter(
+                **{f"criterion_marks__{before['key']}__mark__gt": self.max_mark}
+            ).exists()
+        ):
             raise ValidationError(
                 {"max_mark": "Work has been given more than that on this criterion already."}
             )

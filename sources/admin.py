@@ -12,6 +12,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from coexist.admin_a11y import NamesFileInputs
 from coexist.admin_privacy import NamesOnlyWhatTheyMaySee, describe
 from sources.models import (
     Author,
@@ -228,7 +229,9 @@ class StandpointFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(NamesOnlyWhatTheyMaySee, ImportExportModelAdmin, SimpleHistoryAdmin):
+class SourceAdmin(
+    NamesOnlyWhatTheyMaySee, NamesFileInputs, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     form = SourceAdminForm
     resource_classes = [SourceResource]
     # Named, not "whatever tablib can handle here": installing PyYAML or openpyxl for

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
 from sources import citations, images
@@ -205,6 +205,16 @@ class SourceQuerySet(models.QuerySet):
             "themes",
         )
 
+    def with_listing_data(self) -> SourceQuerySet:
+        """What `Source.listing_label` reads (provenance, credits with authors): two
+        queries in all, however many sources are listed."""
+        return self.select_related("provenance").prefetch_related(
+            Prefetch(
+                "credits",
+                queryset=SourceAuthor.objects.select_related("author").order_by("order", "pk"),
+            )
+        )
+
     def primary(self) -> SourceQuerySet:
         return self.filter(is_primary=True)
 
@@ -381,6 +391,29 @@ class Source(models.Model):
     @property
     def display_title(self) -> SafeString:
         return citations.title_html(self.title)
+
+    @property
+    def year_label(self) -> str:
+        """The year it was made, “c. 1954” when approximate; empty when undated."""
+        date = self.date
+        if date is None:
+            return ""
+        return f"c. {date.year}" if date.circa else str(date.year)
+
+    @property
+    def listing_label(self) -> str:
+        """The title with its authors and year, so that two sources with one title
+        (two editions of a textbook, say) are told apart wherever sources are listed.
+        Not a citation: those come from `sources.citations`. Load the sources with
+        `with_listing_data()`, or each one costs queries."""
+        details = ", ".join(part for part in (self.author_names, self.year_label) if part)
+        return f"{self.title} ({details})" if details else self.title
+
+    @property
+    def gist(self) -> str:
+        """The summary's opening words: what tells apart two extracts of one book, whose
+        title, author and year are the same."""
+        return Truncator(self.summary).words(12)
 
     @property
     def kind_label(self) -> str:

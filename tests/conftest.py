@@ -85,6 +85,11 @@ ENGINE_INDEPENDENT = {
     "tests/browser/test_join_class.py",
     "tests/browser/test_privacy.py",
     "tests/browser/test_text_limits.py",
+    "tests/browser/test_admin_accessible.py",
+    "tests/browser/test_admin_accessible_lessons.py",
+    "tests/browser/test_admin_pack_import.py",
+    "tests/browser/test_lesson_admin_sources.py",
+    "tests/browser/test_lesson_in_a_dozen_actions.py",
 }
 ROOT = Path(__file__).resolve().parent.parent
 

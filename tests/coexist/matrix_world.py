@@ -297,9 +297,12 @@ def _admin_url(pattern: Pattern, world: World) -> str:
     if short == "autocomplete":
         query = "app_label=lessons&model_name=lesson&field_name=interpretations"
         return f"{reverse(name)}?{query}"
+    if short == "lessons_lesson_source_autocomplete":
+        query = "app_label=lessons&model_name=lessonsource&field_name=source"
+        return f"{reverse(name)}?{query}"
     if short == "auth_user_password_change":
         return reverse(name, args=[world.student.pk])
-    for kind in ("_simple_history", "_duplicate", "_history", "_delete", "_change"):
+    for kind in ("_simple_history", "_duplicate", "_add_sources", "_history", "_delete", "_change"):
         if short.endswith(kind) and (model_key := short.removesuffix(kind)) in _admin_models():
             obj = _admin_object(model_key, world)
             if kind == "_simple_history":

@@ -191,6 +191,14 @@ TABLE: dict[str, Row] = {
     "admin:lessons_lesson_change": admin("200", "200 403 403 200"),  # others see it read-only
     "admin:lessons_lesson_delete": admin("200 403 403 200"),
     "admin:lessons_lesson_duplicate": admin("405", ">admin:lessons_lesson_change"),
+    # Adding sources from the library is changing the lesson; an empty POST ticks nothing.
+    "admin:lessons_lesson_add_sources": admin("200 403 403 200", "400 403 403 400"),
+    "admin:lessons_lesson_source_autocomplete": admin("200", "405"),
+    # The picker on the lesson's own page: its search, as JSON, for whoever makes lessons.
+    "admin:lessons_lesson_library_search": admin("200", "405"),
+    # Any teacher imports a pack: an empty upload is a 400, as is confirming no preview.
+    "admin:lessons_lesson_import": admin("200", "400"),
+    "admin:lessons_lesson_import_confirm": admin("405", "400"),
     "admin/lessons/lesson/<path:object_id>/": to_change("lessons_lesson"),
     # --- Admin: classes and assignments (private to their teachers) ----------------------
     "admin:lessons_classroom_changelist": LIBRARY,  # each teacher's list holds only theirs

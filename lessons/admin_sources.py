@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.urls import path, reverse
 
 from lessons.models import Lesson, LessonSource
 from sources.access import visible_sources
+from sources.admin import ListedSourceSearch
 from sources.models import Nature, Provenance, Source, SourceAuthor, Theme
 
 # A page of results a teacher can read through; more means the search should be narrower.
@@ -58,22 +58,10 @@ class SourceAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class SourceAutocompleteView(AutocompleteJsonView):
-    """The admin's autocomplete, for a lesson source's `source` only: each result is the
-    source's title with its authors and year, in a fixed number of queries."""
+class SourceAutocompleteView(ListedSourceSearch):
+    """The admin's autocomplete for a lesson source's `source` only."""
 
-    def process_request(self, request):
-        term, model_admin, source_field, to_field_name = super().process_request(request)
-        if source_field.model is not LessonSource or source_field.name != "source":
-            raise PermissionDenied
-        return term, model_admin, source_field, to_field_name
-
-    def get_queryset(self):
-        # The library's own admin may prefetch credits its way; listing needs them ours.
-        return super().get_queryset().prefetch_related(None).with_listing_data()
-
-    def serialize_result(self, obj: Source, to_field_name: str) -> dict:
-        return {"id": str(getattr(obj, to_field_name)), "text": choice_label(obj)}
+    answers_for = frozenset({("lessons.LessonSource", "source")})
 
 
 KINDS = {"primary": True, "secondary": False}

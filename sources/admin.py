@@ -3,10 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
-from django.core.exceptions import ValidationError
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -300,10 +303,74 @@ class SourceAdmin(
         )
 
 
+class ListedSourceSearch(AutocompleteJsonView):
+    """The admin's search-as-you-type for a field that chooses a library source, each
+    result the source's title with its authors and year (`Source.listing_label`), so two
+    sources with one title are told apart; a fixed number of queries.
+
+    `answers_for` names the (model, field) pairs a subclass serves; any other is refused."""
+
+    answers_for: frozenset[tuple[str, str]] = frozenset()
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if (source_field.model._meta.label, source_field.name) not in self.answers_for:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+    def get_queryset(self):
+        # The library's own admin prefetches credits its way; listing needs them ours.
+        return super().get_queryset().prefetch_related(None).with_listing_data()
+
+    def serialize_result(self, obj: Source, to_field_name: str) -> dict:
+        return {"id": str(getattr(obj, to_field_name)), "text": obj.listing_label}
+
+
+class InterpretationWorkSearch(ListedSourceSearch):
+    answers_for = frozenset({("sources.Interpretation", "work")})
+
+
+class InterpretationWorkSelect(AutocompleteSelect):
+    url_name = "%s:sources_interpretation_work_autocomplete"
+
+
 @admin.register(Interpretation)
 class InterpretationAdmin(NamesOnlyWhatTheyMaySee, SimpleHistoryAdmin):
-    list_display = ("position", "historian", "work", "stance", "question")
+    list_display = ("position", "historian", "work_listed", "stance", "question")
     list_filter = ("stance",)
-    list_select_related = ("historian", "work")
+    list_select_related = ("historian", "work__provenance")
     search_fields = ("position", "summary", "historian__family_name", "work__title")
     autocomplete_fields = ("historian", "work")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "work__credits",
+                    queryset=SourceAuthor.objects.select_related("author").order_by("order", "pk"),
+                )
+            )
+        )
+
+    def get_urls(self):
+        search = self.admin_site.admin_view(
+            InterpretationWorkSearch.as_view(admin_site=self.admin_site)
+        )
+        return [
+            path("work-search/", search, name="sources_interpretation_work_autocomplete"),
+            *super().get_urls(),
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "work":
+            kwargs["widget"] = InterpretationWorkSelect(db_field, self.admin_site)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda source: source.listing_label
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="work", ordering="work__title")
+    def work_listed(self, interpretation: Interpretation) -> str:
+        return interpretation.work.listing_label if interpretation.work_id else "—"

@@ -48,7 +48,9 @@ def test_a_teacher_reorders_by_keyboard_and_drag_and_adds_a_source_from_the_libr
     down = page.get_by_role("button", name="Move down: Source A")
     down.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_have_text("Source A moved to position 2.")
+    expect(page.locator(".lesson-sources [role=status]")).to_have_text(
+        "Source A moved to position 2."
+    )
     expect(down).to_be_focused()
     # By drag: the last source, by its handle, above the one before it.
     handle = page.locator(f"#lesson_sources-{len(before) - 1} .ls-handle")
@@ -60,7 +62,7 @@ def test_a_teacher_reorders_by_keyboard_and_drag_and_adds_a_source_from_the_libr
     page.mouse.move(target["x"] + 20, target["y"] + 4, steps=12)
     page.mouse.up()
     last, one_before = before[-1], before[-2]
-    expect(page.get_by_role("status")).to_have_text(
+    expect(page.locator(".lesson-sources [role=status]")).to_have_text(
         f"Source {last} moved to position {len(before) - 1}."
     )
     page.get_by_role("button", name="Save and continue editing").click()

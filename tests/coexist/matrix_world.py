@@ -300,6 +300,9 @@ def _admin_url(pattern: Pattern, world: World) -> str:
     if short == "lessons_lesson_source_autocomplete":
         query = "app_label=lessons&model_name=lessonsource&field_name=source"
         return f"{reverse(name)}?{query}"
+    if short == "sources_interpretation_work_autocomplete":
+        query = "app_label=sources&model_name=interpretation&field_name=work"
+        return f"{reverse(name)}?{query}"
     if short == "auth_user_password_change":
         return reverse(name, args=[world.student.pk])
     for kind in ("_simple_history", "_duplicate", "_add_sources", "_history", "_delete", "_change"):

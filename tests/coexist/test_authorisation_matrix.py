@@ -196,6 +196,7 @@ TABLE: dict[str, Row] = {
     "admin:lessons_lesson_source_autocomplete": admin("200", "405"),
     # The picker on the lesson's own page: its search, as JSON, for whoever makes lessons.
     "admin:lessons_lesson_library_search": admin("200", "405"),
+    "admin:sources_interpretation_work_autocomplete": admin("200", "405"),
     # Any teacher imports a pack: an empty upload is a 400, as is confirming no preview.
     "admin:lessons_lesson_import": admin("200", "400"),
     "admin:lessons_lesson_import_confirm": admin("405", "400"),

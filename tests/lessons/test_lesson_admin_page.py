@@ -266,7 +266,7 @@ def test_the_lesson_page_query_count_does_not_grow_with_its_sources(
     # authors (the rows' labels and the chosen sources in the search boxes: none per
     # row), 10 glossary, 11 facts, 12-14 frameworks, answer formats and marking schemes to
     # choose from, 15 teachers who may co-edit, 16-17 students' work in it (analyses,
-    # answers), 18 the user's groups.
-    with django_assert_num_queries(18):
+    # answers), 18 the user's groups, 19-20 the library picker's themes and decades.
+    with django_assert_num_queries(20):
         response = teacher_client.get(change_page(lesson))
     assert response.content.decode().count("More settings for Source ") == size

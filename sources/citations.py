@@ -1,9 +1,16 @@
-"""Chicago Manual of Style (17th ed.) notes-and-bibliography citations.
+"""Chicago Manual of Style notes-and-bibliography citations, 18th edition or 17th.
 
 Students copy these into essays, so they must match the Manual character for character:
 curly quotes, en dashes, abbreviated page ranges, punctuation inside quotation marks.
 citeproc-py got too many of those details wrong, and the few source types a history
 classroom needs fit in one readable module.
+
+The instance's `CITATION_STYLE` setting picks the edition ("chicago-18", the default, or
+"chicago-17"); every public function also takes `edition=17` or `edition=18`. The two
+editions differ in a few rules only, gathered in `_RULES`: how many authors are named
+before "et al." and whether a book gives its place of publication. Paragraph numbers in
+the comments are the 17th edition's chapter 14 ("14.30"); the 18th edition moved the
+same rules to chapter 13 ("13.32"), and the tests cite both.
 
 Each element is escaped as it is built; the only markup produced is `<i>`.
 """
@@ -12,10 +19,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from html import unescape
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,20 +52,28 @@ NATURES = (
 
 @dataclass(frozen=True)
 class Name:
-    """A person, or an organisation standing as author (never inverted)."""
+    """A person, or an organisation standing as author (never inverted).
+
+    `family_first` marks a name whose own convention puts the family name first, such as
+    Mao Zedong: it is written that way everywhere and never inverted with a comma, since
+    it already starts with the name it is alphabetised by (CMOS 18 13.81; 17 8.14–8.16).
+    """
 
     family: str
     given: str = ""
     organisation: bool = False
+    family_first: bool = False
 
     def display(self) -> str:
         if self.organisation or not self.given:
             return self.family
+        if self.family_first:
+            return f"{self.family} {self.given}"
         return f"{self.given} {self.family}"
 
     def inverted(self) -> str:
-        if self.organisation or not self.given:
-            return self.family
+        if self.organisation or not self.given or self.family_first:
+            return self.display()
         return f"{self.family}, {self.given}"
 
 
@@ -66,15 +85,19 @@ class CitationSource:
     title: str = ""
     authors: tuple[Name, ...] = ()
     editors: tuple[Name, ...] = ()
+    translators: tuple[Name, ...] = ()
+    directors: tuple[Name, ...] = ()
     interviewer: Name | None = None
     recipient: Name | None = None
     date: PartialDate | None = None
+    season: str = ""  # "Spring": a journal issue dated by season, "(Spring 2017)"
     container_title: str = ""
     volume: str = ""
     issue: str = ""
     pages: str = ""
     edition: str = ""
     publisher: str = ""
+    site_owner: str = ""  # who owns a web page's site; stands as author when none is named
     place: str = ""
     occasion: str = ""
     description: str = ""
@@ -92,30 +115,92 @@ class CitationSource:
         if self.nature not in NATURES:
             raise ValueError(f"Unknown kind of source {self.nature!r}; expected one of {NATURES}.")
         # Callers building from querysets pass lists; tuples keep the value hashable.
-        object.__setattr__(self, "authors", tuple(self.authors))
-        object.__setattr__(self, "editors", tuple(self.editors))
+        for people in ("authors", "editors", "translators", "directors"):
+            object.__setattr__(self, people, tuple(getattr(self, people)))
+
+
+# Editions
+
+# The values `CITATION_STYLE` may take, and the edition each one means.
+STYLES = {"chicago-18": 18, "chicago-17": 17}
+DEFAULT_STYLE = "chicago-18"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What differs between the editions, so each rule is read in one place."""
+
+    note_names: int  # most names a full note lists; more become "First et al."
+    short_names: int  # the same for a shortened note
+    bib_names: int  # most names a bibliography entry lists…
+    bib_names_kept: int  # …and how many it keeps before "et al." when there are more
+    place: bool  # a book's place of publication is given before its publisher
+
+
+_RULES = {
+    # CMOS 17 14.76 (names), 14.32 (short notes), 14.127 (place).
+    17: _Rules(note_names=3, short_names=3, bib_names=10, bib_names_kept=7, place=True),
+    # CMOS 18 13.78 (names), 13.32 (short notes), 13.95 (no place of publication).
+    18: _Rules(note_names=2, short_names=2, bib_names=6, bib_names_kept=3, place=False),
+}
+
+_IN_FORCE: ContextVar[_Rules] = ContextVar("citation_rules", default=_RULES[18])
+
+
+def edition() -> int:
+    """The edition this instance cites by, from `settings.CITATION_STYLE`."""
+    style = getattr(settings, "CITATION_STYLE", DEFAULT_STYLE)
+    if style not in STYLES:
+        raise ImproperlyConfigured(
+            f"CITATION_STYLE must be one of {', '.join(STYLES)}, not {style!r}."
+        )
+    return STYLES[style]
+
+
+@contextmanager
+def _rules_of(requested: int | None) -> Iterator[None]:
+    """Put an edition's rules in force for one citation.
+
+    They are read deep down (how many names, whether a place is printed), so a context
+    variable carries them there rather than an argument through every form.
+    """
+    number = edition() if requested is None else requested
+    if number not in _RULES:
+        raise ValueError(f"Chicago edition must be 17 or 18, not {number!r}.")
+    token = _IN_FORCE.set(_RULES[number])
+    try:
+        yield
+    finally:
+        _IN_FORCE.reset(token)
 
 
 # Public API
 
 
-def bibliography(src: CitationSource) -> SafeString:
-    return mark_safe(_add(_FORMS[src.nature][1](src), "."))
+def bibliography(src: CitationSource, *, edition: int | None = None) -> SafeString:
+    with _rules_of(edition):
+        return mark_safe(_add(_FORMS[src.nature][1](src), "."))
 
 
-def note(src: CitationSource, locator: str = "") -> SafeString:
+def note(src: CitationSource, locator: str = "", *, edition: int | None = None) -> SafeString:
     """The full note for the first citation; `locator` is a page, range or timestamp."""
-    return mark_safe(_add(_FORMS[src.nature][0](src, _locator(locator)), "."))
+    with _rules_of(edition):
+        return mark_safe(_add(_FORMS[src.nature][0](src, _locator(locator)), "."))
 
 
-def short_note(src: CitationSource, locator: str = "") -> SafeString:
-    """The shortened note for later citations (CMOS 14.29): author, short title, locator."""
-    if src.nature == "letter":
-        head = _join([_letter_head(src, short=True), _date(src)])
-    else:
-        names = _short_names(src.authors or _lead_editors(src))
-        head = _join([names, _short_title(src, first=not names)])
-    return mark_safe(_add(_join([head, _locator(locator)]), "."))
+def short_note(src: CitationSource, locator: str = "", *, edition: int | None = None) -> SafeString:
+    """The shortened note for later citations (CMOS 14.29): author, short title, locator.
+
+    Both editions prefer it to "ibid." (CMOS 17 14.34, 18 13.37).
+    """
+    with _rules_of(edition):
+        if src.nature == "letter":
+            head = _join([_letter_head(src, short=True), _date(src)])
+        else:
+            names = _short_names(src.authors or _lead_editors(src))
+            names = names or _text(_owner(src))
+            head = _join([names, _short_title(src, first=not names)])
+        return mark_safe(_add(_join([head, _locator(locator)]), "."))
 
 
 def title_html(title: str) -> SafeString:
@@ -220,54 +305,51 @@ def _cap(html: str) -> str:
 
 
 def _lower(html: str) -> str:
-    """Lower-case a description's initial unless it starts with an acronym ("CIA report")."""
+    """Lower-case the opening word of a description running on inside a note, if common.
+
+    A description is typed as it would start a sentence ("Top secret briefing paper",
+    "YouTube video", "British Pathé newsreel"), and a note runs it on after a comma, where
+    only a common word loses its capital. Telling "Speech" from "British" needs a list, so
+    only the words below are lowered: a rare common word left capitalised is a smaller
+    fault than a proper noun lowered ("british Pathé"). Words in capitals stay as typed.
+    """
     first = html.split(" ", 1)[0]
-    return html if first[1:2].isupper() else html[:1].lower() + html[1:]
+    word = first.lower().strip(",;:.")
+    if first[1:] != first[1:].lower() or word not in _COMMON_OPENINGS:
+        return html
+    return html[:1].lower() + html[1:]
 
 
-# Words that open a descriptive title and are lower-cased when it runs on inside a note.
-_GENERIC = {
-    "address",
-    "broadcast",
-    "caricature",
-    "cartoon",
-    "drawing",
-    "excerpt",
-    "extract",
-    "film",
-    "illustration",
-    "interview",
-    "lecture",
-    "letter",
-    "map",
-    "memorandum",
-    "minutes",
-    "newsreel",
-    "notes",
-    "photograph",
-    "poster",
-    "recording",
-    "remarks",
-    "report",
-    "speech",
-    "statement",
-    "telegram",
-    "transcript",
-    "untitled",
-    "video",
-}
+# Common words that open a description or descriptive title: media, genres, documents, and
+# the adjectives and classifications that come before them ("top secret", "feature film").
+_COMMON_OPENINGS = frozenset(
+    word
+    for line in (
+        "abridged address amateur animated annotated anniversary archival article audio",
+        "black-and-white blog briefing broadcast cable caricature cartoon chapter chart circular",
+        "classified colour color communiqué confidential conversation critical debate declaration",
+        "decree diary directive discussion dispatch documentary draft drawing editorial engraving",
+        "enlarged episode essay excerpt expanded extract eyewitness feature film footage graph",
+        "handwritten illustrated illustration internal interview leaflet lecture letter",
+        "lithograph manifesto manuscript map master’s memo memoir memorandum minutes new news",
+        "newspaper newsreel notes obituary official open oral painting pamphlet paperback",
+        "personal photo photograph podcast political post poster press print private programme",
+        "propaganda public radio recording remarks report restricted review revised satirical",
+        "secret sermon short silent sketch speech statement student talk telegram television",
+        "textbook top transcript translated typescript unclassified unpublished untitled updated",
+        "video web website",
+    )
+    for word in line.split()
+)
 
 
 def _descriptive(text: str, *, first: bool) -> str:
     """A descriptive title (CMOS 14.91): capitalised sentence-style, lower-cased in a note.
 
-    Only a generic opening word is lowered, so "Khrushchev at the UN" keeps its capital.
+    Only a common opening word is lowered, so "Khrushchev at the UN" keeps its capital.
     """
     html = _styled(text, "roman")
-    if first:
-        return _cap(html)
-    opening = html.split(" ", 1)[0].lower()
-    return html[:1].lower() + html[1:] if opening in _GENERIC else html
+    return _cap(html) if first else _lower(html)
 
 
 # Page ranges
@@ -324,7 +406,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _edition(text: str) -> str:
+def _edition_statement(text: str) -> str:
     """People type "3", "3rd" or "Third Edition"; the citation needs "3rd ed." (or "rev. ed.")."""
     words = []
     for word in re.findall(r"[^\s,]+", text):
@@ -344,25 +426,34 @@ def _edition(text: str) -> str:
 
 
 def _note_names(names: Sequence[Name]) -> str:
+    """All the names, or the first and "et al." past the edition's limit (CMOS 14.76, 13.78)."""
     shown = [_text(name.display()) for name in names]
-    return f"{shown[0]} et al." if len(shown) > 3 else _series(shown)
+    limit = _IN_FORCE.get().note_names
+    return f"{shown[0]} et al." if len(shown) > limit else _series(shown)
 
 
 def _bib_names(names: Sequence[Name]) -> str:
-    """First name inverted, the rest not; up to ten listed, else seven and et al. (CMOS 14.76)."""
+    """First name inverted, the rest not; past the edition's limit, the first few and et al.
+
+    The 17th edition lists up to ten, else seven (14.76); the 18th up to six, else three
+    (13.78). A family-name-first name is never inverted, so it takes no comma before "and".
+    """
     if not names:
         return ""
     shown = [_text(names[0].inverted())] + [_text(name.display()) for name in names[1:]]
-    if len(shown) > 10:
-        return ", ".join(shown[:7]) + ", et al."
+    rules = _IN_FORCE.get()
+    if len(shown) > rules.bib_names:
+        return ", ".join(shown[: rules.bib_names_kept]) + ", et al."
     if len(shown) == 2 and names[0].inverted() != names[0].display():
         return f"{shown[0]}, and {shown[1]}"
     return _series(shown)
 
 
 def _short_names(names: Sequence[Name]) -> str:
+    """Family names; past the edition's limit the first and "et al." (CMOS 14.32, 13.32)."""
     shown = [_text(name.family) for name in names]
-    return f"{shown[0]} et al." if len(shown) > 3 else _series(shown)
+    limit = _IN_FORCE.get().short_names
+    return f"{shown[0]} et al." if len(shown) > limit else _series(shown)
 
 
 def _series(items: Sequence[str]) -> str:
@@ -388,12 +479,51 @@ def _bib_authors(src: CitationSource) -> str:
     return _bib_names(src.authors)
 
 
-def _edited_by(src: CitationSource, *, bib: bool) -> str:
-    if not src.editors or _lead_editors(src):
-        return ""
+def _contributors(src: CitationSource, *, bib: bool) -> list[str]:
+    """Editors (unless they lead) and translators after the title (CMOS 14.103–14.104).
+
+    Notes abbreviate ("ed. John D’Agata", "trans. Ann Goldstein"); the bibliography spells
+    the roles out ("edited by", "translated by"). One person in both roles is named once.
+    """
+    editors = () if _lead_editors(src) else src.editors
+    translators = src.translators
     if bib:
-        return "edited by " + _series([_text(e.display()) for e in src.editors])
-    return ("eds. " if len(src.editors) > 1 else "ed. ") + _note_names(src.editors)
+        roles = [("edited by", editors), ("translated by", translators)]
+        if editors and editors == translators:
+            roles = [("edited and translated by", editors)]
+        return [
+            f"{role} {_series([_text(n.display()) for n in names])}"
+            for role, names in roles
+            if names
+        ]
+    roles = [("ed.", "eds.", editors), ("trans.", "trans.", translators)]
+    if editors and editors == translators:
+        roles = [("ed. and trans.", "eds. and trans.", editors)]
+    return [
+        f"{one if len(names) == 1 else many} {_note_names(names)}"
+        for one, many, names in roles
+        if names
+    ]
+
+
+def _roles(src: CitationSource, *, bib: bool) -> str:
+    """The contributors as one element: in a note, or inside a bibliography's "In …"."""
+    return _join(_contributors(src, bib=bib))
+
+
+def _roles_bib(src: CitationSource) -> list[str]:
+    """The contributors as bibliography elements of their own: "Translated by X."""
+    return [_cap(role) for role in _contributors(src, bib=True)]
+
+
+def _is_film(src: CitationSource) -> bool:
+    """A film is a whole work, its title in italics like a book's (CMOS 14.265), not a clip.
+
+    It is known by its director, or by a description that ends in what it is ("Feature
+    film", "Documentary"), so a "documentary clip" or "film footage" stays a clip.
+    """
+    film = re.search(r"\b(?:film|documentary|motion picture|movie)$", src.description.strip(), re.I)
+    return src.nature == "video" and bool(src.directors or film)
 
 
 _ITALIC_TITLES = {"book", "textbook", "cartoon", "photograph"}
@@ -405,6 +535,8 @@ def _published(src: CitationSource) -> bool:
 
 def _style(src: CitationSource) -> str:
     if src.nature in _ITALIC_TITLES or (src.nature == "government_document" and _published(src)):
+        return "italic"
+    if _is_film(src):
         return "italic"
     return "quoted"
 
@@ -445,27 +577,72 @@ _MINOR_WORDS = {
 
 
 def _shorten(title: str) -> str:
-    """The main title, or if over four words four of its key words (CMOS 14.30).
+    """The main title less an initial article; over four words, four key words (CMOS 14.30).
 
-    A title that has to be cut loses the articles and prepositions at its start and end, so
-    "A History of Modern Russia" → "History of Modern Russia" and "On the Cult of Personality
-    and Its Consequences" → "Cult of Personality"; a title of four words or fewer is kept whole.
+    Both editions drop "A", "An" or "The" at the start (*A Curious Mind* → *Curious Mind*,
+    CMOS 18 13.33). A title that still has more than four words is cut to four, less the
+    minor words at either end: "On the Cult of Personality and Its Consequences" → "Cult of
+    Personality". A cut never falls inside a `*phrase in italics*`.
     """
-    main = re.split(r":\s", title, maxsplit=1)[0].strip()
-    if len(main.split()) <= 4:
-        return main
-    lead = re.match(r"[“‘*]*", main)[0]
+    main = _main_title(title)
+    lead = re.match(r"[“‘]*", main)[0]
     words = main[len(lead) :].split()
-    while len(words) > 1 and _bare(words[0]) in _MINOR_WORDS:
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
         words.pop(0)
-    words = words[:4]
-    while len(words) > 1 and _bare(words[-1]) in _MINOR_WORDS:
-        words.pop()
+    if len(words) > 4:
+        words = _key_words(words)
     return _close_marks(lead + " ".join(words).rstrip(",;:—–-"))
 
 
-def _bare(word: str) -> str:
-    return word.lower().strip("“”‘’*,;:")
+_ARTICLES = {"a", "an", "the"}
+
+
+def _main_title(title: str) -> str:
+    """The title before its subtitle: the first colon outside a phrase in italics."""
+    for colon in re.finditer(r":\s", title):
+        if title[: colon.start()].count("*") % 2 == 0:
+            return title[: colon.start()].strip()
+    return title.strip()
+
+
+def _key_words(words: list[str]) -> list[str]:
+    """Four words without minor words at either end; an italic phrase is kept whole.
+
+    A phrase in italics (a foreign phrase, a title within the title) that the fourth word
+    would cut is kept whole if it has four words or fewer; a longer one is left out, the
+    title cut before it, unless nothing would be left.
+    """
+    runs = _italic_runs(words)
+
+    def italic(i: int) -> bool:
+        return any(first <= i <= last for first, last in runs)
+
+    def minor(i: int) -> bool:
+        return not italic(i) and words[i].lower().rstrip(",;:") in _MINOR_WORDS
+
+    start = 0
+    while start < len(words) - 1 and minor(start):
+        start += 1
+    end = min(start + 4, len(words))
+    for first, last in runs:
+        if first < end <= last:
+            end = last + 1 if last - first < 4 or first <= start else first
+    while end - start > 1 and minor(end - 1):
+        end -= 1
+    return words[start:end]
+
+
+def _italic_runs(words: list[str]) -> list[tuple[int, int]]:
+    """The first and last word of each `*…*` phrase."""
+    runs, opened = [], None
+    for i, word in enumerate(words):
+        for _ in range(word.count("*")):
+            if opened is None:
+                opened = i
+            else:
+                runs.append((opened, i))
+                opened = None
+    return runs
 
 
 _CLOSERS = {"“": "”", "‘": "’", "*": "*"}
@@ -484,15 +661,22 @@ def _close_marks(text: str) -> str:
 
 def _short_title(src: CitationSource, *, first: bool) -> str:
     text = src.short_title.strip() or _shorten(_curly(src.title.strip()))
+    if src.nature == "interview" and (not text or (src.untitled and _INTERVIEW.match(text))):
+        return "interview"  # CMOS 14.214: "Spock, interview."
     if not text:
-        return "interview" if src.nature == "interview" else ""
+        return ""
     if src.untitled:
         return _descriptive(text, first=first)
     return _styled(text, _style(src))
 
 
 def _date(src: CitationSource) -> str:
-    return src.date.chicago() if src.date else "n.d."
+    """The date, or for an issue dated by season "Spring 2017" (CMOS 14.171)."""
+    if not src.date:
+        return "n.d."
+    if season := _text(src.season):
+        return ("ca. " if src.date.circa else "") + f"{_cap(season)} {src.date.year}"
+    return src.date.chicago()
 
 
 def _long_date(day: datetime.date) -> str:
@@ -500,7 +684,11 @@ def _long_date(day: datetime.date) -> str:
 
 
 def _accessed(src: CitationSource) -> str:
-    """Access dates only where CMOS 17 wants them: websites, and undated online sources."""
+    """Access dates only where CMOS wants them: web pages, and undated online sources.
+
+    A web page with a date of its own still shows an access date a teacher entered, as
+    both editions allow (CMOS 14.12, 18 13.15); one without a date shows only that.
+    """
     online = src.url.strip() or src.doi.strip()
     if src.accessed and (src.nature == "website" or (online and not src.date)):
         return f"accessed {_long_date(src.accessed)}"
@@ -516,8 +704,14 @@ def _link(src: CitationSource) -> str:
 
 
 def _facts(src: CitationSource, *, dated: bool = True) -> str:
-    """Place: Publisher, Date — the publication facts of a book."""
+    """Place: Publisher, Date — the publication facts of a book.
+
+    The 18th edition drops the place (13.95): "Harvard University Press, 2009". A place
+    with no publisher, as books printed before 1900 are often cited, is still given.
+    """
     place, publisher = _text(src.place), _text(src.publisher)
+    if publisher and not _IN_FORCE.get().place:
+        place = ""
     where = f"{place}: {publisher}" if place and publisher else place or publisher
     return _join([where, _date(src) if dated else ""])
 
@@ -556,6 +750,7 @@ def _journal_note(src: CitationSource, loc: str) -> str:
         [
             _note_authors(src),
             _note_title(src),
+            _roles(src, bib=False),
             _journal_in(src, loc),
             _accessed(src),
             _link(src),
@@ -568,6 +763,7 @@ def _journal_bib(src: CitationSource) -> str:
         [
             _bib_authors(src),
             _bib_title(src),
+            *_roles_bib(src),
             _journal_in(src, _text(page_range(src.pages))),
             _cap(_accessed(src)),
             _link(src),
@@ -578,7 +774,12 @@ def _journal_bib(src: CitationSource) -> str:
 
 def _book_note(src: CitationSource, loc: str) -> str:
     head = _join(
-        [_note_authors(src), _note_title(src), _edited_by(src, bib=False), _edition(src.edition)]
+        [
+            _note_authors(src),
+            _note_title(src),
+            _roles(src, bib=False),
+            _edition_statement(src.edition),
+        ]
     )
     return _join([_then(head, _parens(_facts(src))), loc, _accessed(src), _link(src)])
 
@@ -588,8 +789,8 @@ def _book_bib(src: CitationSource) -> str:
         [
             _bib_authors(src),
             _bib_title(src),
-            _cap(_edited_by(src, bib=True)),
-            _cap(_edition(src.edition)),
+            *_roles_bib(src),
+            _cap(_edition_statement(src.edition)),
             _cap(_facts(src)),
             _cap(_accessed(src)),
             _link(src),
@@ -603,8 +804,8 @@ def _container_note(src: CitationSource, *, dated: bool = True) -> str:
     inside = _join(
         [
             "in " + _styled(src.container_title, "italic"),
-            _edited_by(src, bib=False),
-            _edition(src.edition),
+            _roles(src, bib=False),
+            _edition_statement(src.edition),
         ]
     )
     return _then(inside, _parens(_facts(src, dated=dated)))
@@ -614,11 +815,11 @@ def _container_bib(src: CitationSource, *, dated: bool = True) -> list[str]:
     inside = _join(
         [
             "In " + _styled(src.container_title, "italic"),
-            _edited_by(src, bib=True),
+            _roles(src, bib=True),
             _text(page_range(src.pages)),
         ]
     )
-    return [inside, _cap(_edition(src.edition)), _cap(_facts(src, dated=dated))]
+    return [inside, _cap(_edition_statement(src.edition)), _cap(_facts(src, dated=dated))]
 
 
 def _chapter_note(src: CitationSource, loc: str) -> str:
@@ -652,6 +853,7 @@ def _newspaper_note(src: CitationSource, loc: str) -> str:
         [
             _note_authors(src),
             _note_title(src),
+            _roles(src, bib=False),
             _styled(src.container_title, "italic"),
             _date(src),
             loc,
@@ -665,21 +867,24 @@ def _newspaper_bib(src: CitationSource) -> str:
     """Unsigned articles are listed under the paper's name in the bibliography."""
     paper = _styled(src.container_title, "italic")
     if src.authors:
-        lead = [_bib_authors(src), _bib_title(src), _join([paper, _date(src)])]
+        lead = [_bib_authors(src), _bib_title(src), *_roles_bib(src), _join([paper, _date(src)])]
     else:
-        lead = [paper, _bib_title(src), _cap(_date(src))]
+        lead = [paper, _bib_title(src), *_roles_bib(src), _cap(_date(src))]
     return _join([*lead, _cap(_accessed(src)), _link(src)], ". ")
 
 
 def _speech_note(src: CitationSource, loc: str) -> str:
     """Title (speech, occasion, place, date) — CMOS 14.217."""
     where = _join([_lower(_kind(src, "speech")), _text(src.occasion), _text(src.place), _date(src)])
-    return _join([_note_authors(src), _then(_note_title(src), _parens(where)), loc, _link(src)])
+    head = _then(_note_title(src), _parens(where))
+    return _join([_note_authors(src), head, _roles(src, bib=False), loc, _link(src)])
 
 
 def _speech_bib(src: CitationSource) -> str:
     where = _join([_cap(_kind(src, "speech")), _text(src.occasion), _text(src.place), _date(src)])
-    return _join([_bib_authors(src), _bib_title(src), _cap(where), _link(src)], ". ")
+    return _join(
+        [_bib_authors(src), _bib_title(src), _cap(where), *_roles_bib(src), _link(src)], ". "
+    )
 
 
 def _document_kind(src: CitationSource) -> str:
@@ -698,6 +903,7 @@ def _government_note(src: CitationSource, loc: str) -> str:
         [
             _note_authors(src),
             head,
+            _roles(src, bib=False),
             loc,
             _text(src.identifier),
             _text(src.archive),
@@ -714,6 +920,7 @@ def _government_bib(src: CitationSource) -> str:
         [
             _bib_authors(src),
             _bib_title(src),
+            *_roles_bib(src),
             *facts,
             _text(src.identifier),
             _text(src.archive),
@@ -744,7 +951,13 @@ def _letter_note(src: CitationSource, loc: str) -> str:
         # The one date is the letter's own; the collection's year is not known here.
         where = [_container_note(src, dated=False), loc]
     else:
-        where = [loc, _text(src.identifier), _text(src.archive), _text(src.place)]
+        where = [
+            _roles(src, bib=False),
+            loc,
+            _text(src.identifier),
+            _text(src.archive),
+            _text(src.place),
+        ]
     return _join([_letter_head(src), title, _date(src), *where, _accessed(src), _link(src)])
 
 
@@ -754,7 +967,11 @@ def _letter_bib(src: CitationSource) -> str:
     if src.container_title.strip():
         where = _container_bib(src, dated=False)
     else:
-        where = [_text(src.identifier), _join([_text(src.archive), _text(src.place)])]
+        where = [
+            *_roles_bib(src),
+            _text(src.identifier),
+            _join([_text(src.archive), _text(src.place)]),
+        ]
     return _join(
         [
             _bib_names(src.authors),
@@ -815,16 +1032,20 @@ def _media_kind(src: CitationSource) -> str:
 
 def _media_note(src: CitationSource, loc: str) -> str:
     """“Title,” <i>Programme</i>, video, 4:45, posted by X, date, at 1:02, URL (CMOS 14.267)."""
+    if _is_film(src):
+        return _film_note(src, loc)
     poster = _text(src.publisher)
+    event = _event(src)
     return _join(
         [
             _note_authors(src),
             _note_title(src),
             _styled(src.container_title, "italic"),
+            event,
             _lower(_media_kind(src)),
             _text(src.duration),
             f"posted by {poster}" if poster else "",
-            _date(src),
+            "" if event else _date(src),
             loc,
             _accessed(src),
             _link(src),
@@ -833,17 +1054,23 @@ def _media_note(src: CitationSource, loc: str) -> str:
 
 
 def _media_bib(src: CitationSource) -> str:
+    if _is_film(src):
+        return _film_bib(src)
     poster = _text(src.publisher)
+    event = _event(src)
     kind = _join([_cap(_media_kind(src)), _text(src.duration)])
     # "Posted by X, 1960." carries the date; without a poster it runs on from the kind.
-    facts = (
-        [kind, f"Posted by {poster}, {_date(src)}"] if poster else [_cap(_join([kind, _date(src)]))]
-    )
+    dated = "" if event else _date(src)
+    if poster:
+        facts = [kind, _join([f"Posted by {poster}", dated])]
+    else:
+        facts = [_cap(_join([kind, dated]))]
     return _join(
         [
             _bib_authors(src),
             _bib_title(src),
             _styled(src.container_title, "italic"),
+            _cap(event),
             *facts,
             _cap(_accessed(src)),
             _link(src),
@@ -852,10 +1079,85 @@ def _media_bib(src: CitationSource) -> str:
     )
 
 
-def _interviewed(src: CitationSource) -> str:
-    if src.interviewer:
-        return f"interview by {_text(src.interviewer.display())}"
-    return "interview"
+def _event(src: CitationSource) -> str:
+    """ "filmed November 2016 at TEDxBeaconStreet, Brookline, MA": a talk recorded at an
+    event carries its date and place here rather than after the medium (CMOS 14.267)."""
+    if not src.occasion.strip():
+        return ""
+    verb = "filmed" if src.nature == "video" else "recorded"
+    when = f" {src.date.chicago()}" if src.date else ""
+    return _join([f"{verb}{when} at {_text(src.occasion)}", _text(src.place)])
+
+
+def _directed_by(src: CitationSource, *, bib: bool) -> str:
+    if not src.directors:
+        return ""
+    names = [_text(name.display()) for name in src.directors]
+    return "directed by " + (_series(names) if bib else _note_names(src.directors))
+
+
+def _film_note(src: CitationSource, loc: str) -> str:
+    """<i>Title</i>, directed by X (Studio, 1947), medium, at 1:02 — CMOS 14.265.
+
+    The 17th edition gives the studio's place like a book's ("Burbank, CA: …"); the 18th
+    leaves it out.
+    """
+    head = _join([_note_authors(src), _note_title(src), _directed_by(src, bib=False)])
+    return _join(
+        [
+            _then(head, _parens(_facts(src))),
+            _lower(_kind(src, "")),
+            _text(src.duration),
+            loc,
+            _accessed(src),
+            _link(src),
+        ]
+    )
+
+
+def _film_bib(src: CitationSource) -> str:
+    return _join(
+        [
+            _bib_authors(src),
+            _bib_title(src),
+            _cap(_directed_by(src, bib=True)),
+            _cap(_facts(src)),
+            _join([_cap(_kind(src, "")), _text(src.duration)]),
+            _cap(_accessed(src)),
+            _link(src),
+        ],
+        ". ",
+    )
+
+
+_INTERVIEW = re.compile(r"interview\b", re.IGNORECASE)
+
+
+def _interview_parts(src: CitationSource, *, first: bool) -> list[str]:
+    """The title and who asked the questions, with the word "interview" said once.
+
+    A titled interview is “Title,” interview by X (CMOS 14.213). An untitled one is
+    described: "interview by X" (14.214), or the teacher's own description where it says
+    more ("Interview on Soviet television by X"). "Interview" typed as the title or as the
+    description is that same word, never printed twice.
+    """
+    by = f"by {_text(src.interviewer.display())}" if src.interviewer else ""
+    title = src.title.strip()
+    if title and not src.untitled:
+        return [_title(src, first=first), _then("interview", by)]
+    description = src.description.strip()
+    described = title or (description if _INTERVIEW.match(description) else "") or "Interview"
+    if not _INTERVIEW.match(described):
+        return [_descriptive(described, first=first), _then("interview", by)]
+    if re.match(r"interview\s+by\b", described, re.IGNORECASE):
+        by = ""
+    return [_descriptive(_then(described, by), first=first)]
+
+
+def _interview_medium(src: CitationSource) -> str:
+    """The medium ("video", "transcript"); a description that only says "interview" is not one."""
+    description = src.description.strip()
+    return "" if _INTERVIEW.match(description) else _text(description)
 
 
 def _interview_note(src: CitationSource, loc: str) -> str:
@@ -863,12 +1165,11 @@ def _interview_note(src: CitationSource, loc: str) -> str:
     return _join(
         [
             _note_authors(src),
-            _note_title(src),
-            _interviewed(src),
+            *_interview_parts(src, first=not src.authors),
             _styled(src.container_title, "italic"),
             _text(src.place),
             _date(src),
-            _lower(_text(src.description)),
+            _lower(_interview_medium(src)),
             loc,
             _accessed(src),
             _link(src),
@@ -881,15 +1182,31 @@ def _interview_bib(src: CitationSource) -> str:
     return _join(
         [
             _bib_authors(src),
-            _bib_title(src),
-            _cap(_interviewed(src)),
+            *[_cap(part) for part in _interview_parts(src, first=True)],
             _cap(venue),
-            _cap(_text(src.description)),
+            _cap(_interview_medium(src)),
             _cap(_accessed(src)),
             _link(src),
         ],
         ". ",
     )
+
+
+def _owner(src: CitationSource) -> str:
+    """Who owns a web page's site; with no author named, it leads (CMOS 14.206–14.207)."""
+    return src.site_owner.strip() if src.nature == "website" else ""
+
+
+def _site(src: CitationSource) -> str:
+    """The site's name in roman, left out where it only repeats the owner's."""
+    site = src.container_title.strip()
+    return "" if site.casefold() == _owner(src).casefold() else _text(site)
+
+
+def _site_owner_after(src: CitationSource) -> str:
+    """The owner where a note names it, after the site; data entered before the owner had a
+    field of its own has it as the publisher, which is never put first."""
+    return _text(_owner(src) or src.publisher)
 
 
 def _modified(src: CitationSource) -> str:
@@ -900,13 +1217,18 @@ def _modified(src: CitationSource) -> str:
 
 
 def _website_note(src: CitationSource, loc: str) -> str:
-    """“Page,” Site Name, owner, last modified/accessed, URL — site names roman (CMOS 14.206)."""
+    """“Page,” Site Name, Owner, last modified/accessed, URL — site names roman (CMOS 14.206).
+
+    The owner follows the site's name in a note even when no author is named; only the
+    bibliography and the short note put it first, in the author's place.
+    """
     return _join(
         [
             _note_authors(src),
             _note_title(src),
-            _text(src.container_title),
-            _text(src.publisher),
+            _roles(src, bib=False),
+            _site(src),
+            _site_owner_after(src),
             _modified(src),
             loc,
             _accessed(src),
@@ -916,17 +1238,13 @@ def _website_note(src: CitationSource, loc: str) -> str:
 
 
 def _website_bib(src: CitationSource) -> str:
-    return _join(
-        [
-            _bib_authors(src),
-            _bib_title(src),
-            _join([_text(src.container_title), _text(src.publisher)]),
-            _cap(_modified(src)),
-            _cap(_accessed(src)),
-            _link(src),
-        ],
-        ". ",
-    )
+    owner = _text(_owner(src))
+    if src.authors or not owner:
+        site = _join([_site(src), _site_owner_after(src)])
+        lead = [_bib_authors(src), _bib_title(src), *_roles_bib(src), site]
+    else:
+        lead = [owner, _bib_title(src), *_roles_bib(src), _site(src)]
+    return _join([*lead, _cap(_modified(src)), _cap(_accessed(src)), _link(src)], ". ")
 
 
 _Forms = tuple[Callable[[CitationSource, str], str], Callable[[CitationSource], str]]

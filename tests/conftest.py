@@ -66,6 +66,7 @@ ENGINE_INDEPENDENT = {
     "tests/coexist/test_scale_out.py",
     "tests/coexist/test_bench.py",  # its own SQLite and server in subprocesses
     "tests/sources/test_citations.py",
+    "tests/sources/test_citations_18th.py",
     "tests/sources/test_dates.py",
     "tests/browser/test_csp.py",
     "tests/browser/test_xss.py",

@@ -318,11 +318,11 @@ def test_a_chapter_citation_names_the_editor_credit():
     assert source.author_names == "Henry David Thoreau"
     assert source.bibliography_entry() == (
         "Thoreau, Henry David. “Walking.” In <i>The Making of the American Essay</i>, edited by "
-        "John D’Agata, 167–95. Minneapolis: Graywolf Press, 2016."
+        "John D’Agata, 167–95. Graywolf Press, 2016."
     )
     assert source.first_note("177-178") == (
         "Henry David Thoreau, “Walking,” in <i>The Making of the American Essay</i>, ed. John "
-        "D’Agata (Minneapolis: Graywolf Press, 2016), 177–78."
+        "D’Agata (Graywolf Press, 2016), 177–78."
     )
     assert source.short_note("177-78") == "Thoreau, “Walking,” 177–78."
 

@@ -95,7 +95,7 @@
       form.addEventListener("coexist:filled", () => this.changed());
       form.addEventListener("submit", (event) => {
         event.preventDefault();
-        this.saveNow();
+        this.saveNow({ explicit: true });
       });
       window.addEventListener("online", () => this.retry());
       window.addEventListener("focus", () => this.retry());
@@ -136,6 +136,12 @@
       this.status.replaceChildren(text);
       if (extra) this.status.append(" ", extra);
       this.status.dataset.state = state;
+    }
+
+    // A save the student asked for (the Save button) that failed: the focus goes to the
+    // message, so it is read and found. An autosave never takes the focus from typing.
+    focusStatus(options) {
+      if (options.explicit && this.status) focusOn(this.status);
     }
 
     keepDraft() {
@@ -191,6 +197,7 @@
           "Not saved: no connection. Your text is kept in this browser and will be saved when you are back online.",
           "error",
         );
+        this.focusStatus(options);
         this.scheduleRetry();
         return;
       }
@@ -228,6 +235,7 @@
           "Log in again (opens a new tab)",
         );
         this.show(data.message || "You have been signed out. Your text is kept here.", "error", link);
+        this.focusStatus(options);
         this.scheduleRetry();
       } else if (response.status === 403 && data.status === "csrf" && !options.csrfRetried) {
         // A login in another tab gives a new token; the cookie already has it.
@@ -235,9 +243,11 @@
         return this.saveNow({ ...options, csrfRetried: true });
       } else if (response.status === 403 && data.status === "csrf") {
         this.show(data.message, "error");
+        this.focusStatus(options);
         this.scheduleRetry();
       } else {
         this.show(data.message || "Not saved: something went wrong. Your text is kept here.", "error");
+        this.focusStatus(options);
         if (response.status >= 500) this.scheduleRetry();
       }
       if (this.again && !this.blocked) {
@@ -548,6 +558,9 @@
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const submit = form.querySelector("[type=submit]");
+        const section = form.closest("section[id]");
+        const removing = Boolean(form.closest("li"));
+        const before = itemKeys(section);
         submit.disabled = true;
         let response;
         let data = {};
@@ -566,6 +579,7 @@
           renderHighlights();
           wireMarksForms(autosave);
           announce(data.message);
+          if (section) focusAfterChange(document.getElementById(section.id), before, removing);
         } else if (response.status === 401) {
           say(form, data.message + " ");
         } else if (response.status === 403 && data.status === "csrf") {
@@ -593,15 +607,162 @@
       form.prepend(box);
     }
     box.textContent = message;
+    focusOn(box);
+  }
+
+  // --- Where the focus goes -----------------------------------------------------------
+  // After a highlight, region or link is added or removed, the part of the page that held
+  // the focus is replaced: without this the focus falls to the page itself, and a keyboard
+  // user starts again from the top.
+
+  function focusOn(node) {
+    if (!node) return;
+    if (!node.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      node.setAttribute("tabindex", "-1");
+      node.classList.add("focus-target");
+    }
+    node.focus();
+  }
+
+  function itemKey(item) {
+    return collapse(item.textContent);
+  }
+
+  function itemKeys(section) {
+    return new Set(section ? Array.from(section.querySelectorAll("li"), itemKey) : []);
+  }
+
+  function firstField(section) {
+    const form = Array.from(section.querySelectorAll("form")).find((f) => !f.closest("li"));
+    if (!form) return null;
+    return Array.from(form.querySelectorAll("input, select, textarea, button")).find(
+      (field) => field.type !== "hidden" && !field.disabled && !field.closest("[hidden]"),
+    );
+  }
+
+  function focusAfterChange(section, before, removing) {
+    if (!section) return;
+    const fresh = removing ? null : Array.from(section.querySelectorAll("li")).find((item) => !before.has(itemKey(item)));
+    focusOn(fresh || firstField(section) || section.querySelector("h2, h3"));
+  }
+
+  // A polite live region, on the page from the start: one added with its words already
+  // in it is often not read out.
+  function liveRegion() {
+    let region = document.getElementById("marks-announcer");
+    if (!region) {
+      region = el("p", { id: "marks-announcer", class: "visually-hidden", role: "status", "aria-live": "polite" });
+      document.body.append(region);
+    }
+    return region;
   }
 
   function announce(message) {
-    let region = document.getElementById("marks-announcer");
-    if (!region) {
-      region = el("p", { id: "marks-announcer", class: "visually-hidden", role: "status" });
-      document.body.append(region);
+    const region = liveRegion();
+    // Emptied first, so the same words twice ("Highlight removed.") are read twice.
+    region.textContent = "";
+    setTimeout(() => {
+      region.textContent = message || "";
+    }, 50);
+  }
+
+  // A region is added or removed by an ordinary form: the page comes back at #regions.
+  // What the list held before is kept for that moment, to find the one just added.
+  const REGION_KEY = "coexist:regions";
+
+  function wireRegionFocus() {
+    const section = document.getElementById("regions");
+    if (!section) return;
+    section.addEventListener("submit", (event) => {
+      const form = event.target;
+      try {
+        window.sessionStorage.setItem(
+          REGION_KEY,
+          JSON.stringify({ at: Date.now(), removing: Boolean(form.closest("li")), before: Array.from(itemKeys(section)) }),
+        );
+      } catch (error) {
+        // No session storage: the page still works, the focus just starts at the top.
+      }
+    });
+  }
+
+  function restoreRegionFocus(apply) {
+    let saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(REGION_KEY) || "null");
+      window.sessionStorage.removeItem(REGION_KEY);
+    } catch (error) {
+      return false;
     }
-    region.textContent = message || "";
+    const section = document.getElementById("regions");
+    const fresh = saved && Date.now() - saved.at < 120000 && window.location.hash === "#regions";
+    if (!apply || !fresh || !section) return false;
+    const message = document.querySelector(".messages");
+    if (message) announce(collapse(message.textContent));
+    focusAfterChange(section, new Set(saved.before), saved.removing);
+    return true;
+  }
+
+  // A page opened at a #part: the browser goes there once the page has loaded, putting the
+  // focus back on the page itself; the focus is placed after that.
+  function afterArrival(callback) {
+    if (window.location.hash) window.addEventListener("load", () => setTimeout(callback, 0));
+    else callback();
+  }
+
+  // A page sent back with a form's mistakes: the focus goes to the first of them, and
+  // each box with a mistake is tied to its message, which screen readers then read.
+  function focusFirstError() {
+    document.querySelectorAll(".invalid-feedback").forEach((message, index) => {
+      const holder = message.parentElement;
+      const field = holder && holder.querySelector(".is-invalid");
+      if (!field) return;
+      if (!message.id) message.id = `error-${index + 1}`;
+      const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (!described.includes(message.id)) field.setAttribute("aria-describedby", [...described, message.id].join(" "));
+      field.setAttribute("aria-invalid", "true");
+    });
+    const first = document.querySelector(
+      "main .messages .alert-danger, main form .alert-danger[role=alert], main .is-invalid, main .invalid-feedback.d-block",
+    );
+    if (!first) return false;
+    if (first.matches(".invalid-feedback")) {
+      const group = first.closest("fieldset") || first.parentElement;
+      const field = group.querySelector("input:not([type=hidden]):checked, input:not([type=hidden]), select, textarea");
+      focusOn(field || first);
+    } else {
+      focusOn(first);
+    }
+    return true;
+  }
+
+  // --- Glossary words in a source -------------------------------------------------------
+  // Each explained word shows its meaning on focus; together they are one stop for the
+  // Tab key, and the arrow keys go from one to the next. Escape hides a meaning.
+
+  function wireGlossary() {
+    const words = Array.from(document.querySelectorAll("#source-text .gloss"));
+    if (!words.length) return;
+    words.forEach((word, index) => {
+      word.tabIndex = index === 0 ? 0 : -1;
+      word.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") {
+          word.classList.add("gloss-quiet");
+          return;
+        }
+        const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+        if (!(event.key in moves) || event.altKey || event.ctrlKey || event.metaKey) return;
+        event.preventDefault();
+        const step = moves[event.key];
+        const to = Math.min(Math.max(Number.isFinite(step) ? index + step : step < 0 ? 0 : words.length - 1, 0), words.length - 1);
+        words.forEach((other) => {
+          other.tabIndex = -1;
+        });
+        words[to].tabIndex = 0;
+        words[to].focus();
+      });
+      word.addEventListener("blur", () => word.classList.remove("gloss-quiet"));
+    });
   }
 
   // --- Start ------------------------------------------------------------------------------
@@ -758,8 +919,11 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     let autosave = null;
+    liveRegion();
     wireKeptCopies();
     wireRegionDrawing();
+    wireRegionFocus();
+    wireGlossary();
     document.querySelectorAll("form[data-autosave]").forEach((form) => {
       autosave = new Autosave(form);
       window.coexistAutosave = autosave;
@@ -775,6 +939,7 @@
     renderHighlights();
     wireSelection();
     wireMarksForms(autosave);
+    afterArrival(() => restoreRegionFocus(!focusFirstError()));
     // Logging out clears this browser's drafts, so text not saved yet is saved first.
     const logout = document.querySelector("form[data-logout]");
     if (logout && autosave) {

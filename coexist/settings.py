@@ -341,6 +341,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SITE_NAME = env_str("SITE_NAME", "Coexist")
 
+# Which edition of the Chicago Manual of Style every citation follows (sources.citations):
+# the 18th (2024) unless a school's department still asks for the 17th. Nothing stores a
+# citation, so changing it changes every page, bibliography and export at the next start.
+CITATION_STYLE = env_choice("CITATION_STYLE", "chicago-18", ("chicago-18", "chicago-17"))
+
 # Everything Django logs, errors with their tracebacks included, goes to stderr. The access
 # log is gunicorn's (gunicorn.conf.py, to stdout): its loggers do not propagate here and are
 # left as they are, so each request is one line, written once.

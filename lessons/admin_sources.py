@@ -103,7 +103,12 @@ class SourceSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = Provenance.objects.order_by().values_list("date_year", flat=True).distinct()
+        years = (
+            Provenance.objects.exclude(date_year=None)
+            .order_by()
+            .values_list("date_year", flat=True)
+            .distinct()
+        )
         decades = sorted({year // 10 * 10 for year in years})
         self.fields["decade"].choices = [("", "Any decade")] + [
             (str(decade), f"{decade}s") for decade in decades
@@ -306,7 +311,7 @@ class SourcePickerMixin:
 
     def _say_what_was_added(self, request, added: list[LessonSource], asked: int) -> None:
         if added:
-            names = "; ".join(f"{ls.name}, “{ls.source.title}”" for ls in added)
+            names = "; ".join(f"{ls.name}, “{ls.source.shown_title}”" for ls in added)
             messages.success(request, f"Added to the lesson: {names}.")
         if len(added) < asked:
             skipped = asked - len(added)

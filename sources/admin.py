@@ -8,7 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
@@ -40,6 +40,7 @@ class AuthorAdmin(NamesOnlyWhatTheyMaySee, SimpleHistoryAdmin):
     fields = (
         "kind",
         ("given_names", "family_name"),
+        "family_name_first",
         "slug",
         ("born", "died"),
         "standpoint",
@@ -99,6 +100,13 @@ class SourceAdminForm(forms.ModelForm):
             "media_start",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An untitled interview has no title to make the address from: one is made on save.
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text = f"{slug.help_text} Leave empty to make one from the title."
+
 
 class CreditInline(admin.TabularInline):
     model = SourceAuthor
@@ -112,14 +120,36 @@ class CreditInline(admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
+class ProvenanceForm(forms.ModelForm):
+    """Lets the provenance's rules see the source as posted: whether the year may be left
+    out depends on the kind of source (only a web page may be undated), and whether a
+    description is needed on whether it has a title. Django leaves a new source out of
+    the inline's cleaned data, since it is not saved yet."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        parent = self.fields.get("source")
+        if isinstance(parent, InlineForeignKeyField):
+            cleaned_data["source"] = parent.parent_instance
+        return cleaned_data
+
+
 class ProvenanceInline(admin.StackedInline):
     model = Provenance
+    form = ProvenanceForm
     can_delete = False
     min_num = 1
     max_num = 1
     verbose_name_plural = "provenance: when, where, why and for whom"
     fieldsets = (
-        ("When", {"fields": (("date_year", "date_month", "date_day", "date_circa"),)}),
+        (
+            "When",
+            {
+                "fields": (("date_year", "date_month", "date_day", "date_circa"), "date_season"),
+                "description": "The year is required, except for a web page that shows no "
+                "date: leave the year empty and fill in “date accessed” below.",
+            },
+        ),
         (
             "Where, why and for whom",
             {"fields": ("place", "occasion", "context", "audience", "medium", "classification")},
@@ -128,7 +158,7 @@ class ProvenanceInline(admin.StackedInline):
             "Publication",
             {
                 "fields": (
-                    "container_title",
+                    ("container_title", "site_owner"),
                     ("volume", "issue", "pages"),
                     ("edition", "publisher", "publication_place"),
                     ("url", "doi", "accessed"),
@@ -197,18 +227,24 @@ class InterpretationInline(admin.StackedInline):
         return super().get_queryset(request).select_related("historian")
 
 
+UNDATED = "undated"
+
+
 class DecadeFilter(admin.SimpleListFilter):
     title = "decade"
     parameter_name = "decade"
 
     def lookups(self, request, model_admin):
         years = Provenance.objects.order_by().values_list("date_year", flat=True).distinct()
-        decades = sorted({year // 10 * 10 for year in years})
-        return [(str(decade), f"{decade}s") for decade in decades]
+        decades = sorted({year // 10 * 10 for year in years if year is not None})
+        undated = [(UNDATED, "No date")] if None in years else []
+        return [(str(decade), f"{decade}s") for decade in decades] + undated
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        if self.value() == UNDATED:
+            return queryset.filter(provenance__date_year__isnull=True)
         try:
             decade = int(self.value())
         except ValueError:
@@ -241,7 +277,13 @@ class SourceAdmin(
     # something else must not offer a format nobody reviewed. tablib escapes HTML, and
     # every cell of all four passes coexist.csvsafe.
     formats = [base_formats.CSV, base_formats.TSV, base_formats.JSON, base_formats.HTML]
-    list_display = ("title", "nature", "author_list", "date_display", "primary_or_secondary")
+    list_display = (
+        "title_display",
+        "nature",
+        "author_list",
+        "date_display",
+        "primary_or_secondary",
+    )
     list_filter = ("nature", StandpointFilter, "is_primary", "themes", DecadeFilter)
     search_fields = (
         "title",
@@ -275,6 +317,10 @@ class SourceAdmin(
                 )
             )
         )
+
+    @admin.display(description="Title", ordering="title")
+    def title_display(self, source: Source) -> str:
+        return source.shown_title
 
     @admin.display(description="Authors")
     def author_list(self, source: Source) -> str:

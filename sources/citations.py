@@ -1086,6 +1086,8 @@ def _event(src: CitationSource) -> str:
         return ""
     verb = "filmed" if src.nature == "video" else "recorded"
     when = f" {src.date.chicago()}" if src.date else ""
+    if src.date and src.date.day:
+        when += ","  # a full date mid-sentence closes with a comma (CMOS 6.41)
     return _join([f"{verb}{when} at {_text(src.occasion)}", _text(src.place)])
 
 

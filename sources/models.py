@@ -79,6 +79,13 @@ class Author(models.Model):
         default=Standpoint.OTHER,
         help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
     )
+    family_name_first = models.BooleanField(
+        "family name first",
+        default=False,
+        help_text="Tick for a name such as Mao Zedong or Kim Il-sung, whose family name comes "
+        "first: it is then always written that way round (“Mao Zedong”), never turned into "
+        "“Zedong, Mao”. Put “Mao” in family name and “Zedong” in given names.",
+    )
     history = HistoricalRecords()
 
     objects = AuthorQuerySet.as_manager()
@@ -110,12 +117,17 @@ class Author(models.Model):
     def name(self) -> str:
         if self.kind == AuthorKind.ORGANISATION or not self.given_names:
             return self.family_name
+        if self.family_name_first:
+            return f"{self.family_name} {self.given_names}"
         return f"{self.given_names} {self.family_name}"
 
     @property
     def sort_name(self) -> str:
+        """As a bibliography lists them: “Khrushchev, Nikita S.”, but “Mao Zedong”."""
         if self.kind == AuthorKind.ORGANISATION or not self.given_names:
             return self.family_name
+        if self.family_name_first:
+            return self.name
         return f"{self.family_name}, {self.given_names}"
 
     @property
@@ -133,6 +145,7 @@ class Author(models.Model):
             family=self.family_name,
             given=self.given_names,
             organisation=self.kind == AuthorKind.ORGANISATION,
+            family_first=self.family_name_first,
         )
 
     def clean(self) -> None:
@@ -192,6 +205,18 @@ class AuthorRole(models.TextChoices):
     EDITOR = "editor", "Editor (of the book a chapter is in)"
     INTERVIEWER = "interviewer", "Interviewer"
     RECIPIENT = "recipient", "Recipient (of a letter)"
+    TRANSLATOR = "translator", "Translator"
+    DIRECTOR = "director", "Director (of a film)"
+
+
+class Season(models.TextChoices):
+    """As a journal prints its issue (“Spring 2017”); Chicago keeps Autumn or Fall as printed."""
+
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+    AUTUMN = "autumn", "Autumn"
+    FALL = "fall", "Fall"
+    WINTER = "winter", "Winter"
 
 
 class SourceQuerySet(models.QuerySet):
@@ -259,8 +284,11 @@ class Source(models.Model):
 
     title = models.CharField(
         max_length=400,
+        blank=True,
         help_text="As published. Use straight or curly quotes for a quotation inside the "
-        "title, and *asterisks* around a book title inside an article title.",
+        "title, and *asterisks* around a book title inside an article title. Only an "
+        "interview may be left without a title: then describe it under “kind of document” "
+        "in the provenance.",
     )
     untitled = models.BooleanField(
         "title is a description",
@@ -328,12 +356,12 @@ class Source(models.Model):
         ordering = ["title"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     def save(self, *args, **kwargs) -> None:
         """Also removes the image this save replaces or clears, once it is committed."""
         if not self.slug:
-            self.slug = _unique_slug(Source, self.title, self.pk)
+            self.slug = _unique_slug(Source, self.shown_title, self.pk)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "image" not in update_fields:
             super().save(*args, **kwargs)
@@ -385,12 +413,32 @@ class Source(models.Model):
             )
         if self.media_start is not None and not self.media_url:
             errors["media_start"] = "A start time needs a video or audio link."
+        if not self.title.strip() and self.nature != Nature.INTERVIEW:
+            errors["title"] = (
+                "Enter the title. Only an interview may be left without one; for another "
+                "source with no title, describe it here and tick “title is a description”."
+            )
         if errors:
             raise ValidationError(errors)
 
     @property
+    def has_title(self) -> bool:
+        return bool(self.title.strip())
+
+    @property
+    def shown_title(self) -> str:
+        """The title, or for an untitled interview “Interview with <interviewee>”, so that
+        no list, heading or link is ever empty. Plain text, as typed."""
+        if self.has_title:
+            return self.title
+        interviewees = (
+            [author.name for author in self.credited(AuthorRole.AUTHOR)] if self.pk else []
+        )
+        return f"Interview with {_and_list(interviewees)}" if interviewees else "Interview"
+
+    @property
     def display_title(self) -> SafeString:
-        return citations.title_html(self.title)
+        return citations.title_html(self.shown_title)
 
     @property
     def year_label(self) -> str:
@@ -406,8 +454,9 @@ class Source(models.Model):
         (two editions of a textbook, say) are told apart wherever sources are listed.
         Not a citation: those come from `sources.citations`. Load the sources with
         `with_listing_data()`, or each one costs queries."""
-        details = ", ".join(part for part in (self.author_names, self.year_label) if part)
-        return f"{self.title} ({details})" if details else self.title
+        names = self.author_names if self.has_title else ""  # an untitled one names them
+        details = ", ".join(part for part in (names, self.year_label) if part)
+        return f"{self.shown_title} ({details})" if details else self.shown_title
 
     @property
     def gist(self) -> str:
@@ -464,12 +513,19 @@ class Source(models.Model):
         return urlunsplit(parts._replace(fragment=f"t={self.media_start}"))
 
     def citation_source(self) -> citations.CitationSource:
+        """Built afresh on every call from the rows as they are now; nothing caches a
+        citation, so a change of `CITATION_STYLE` or of a page range shows at once."""
         provenance = self.provenance_or_none
         interviewers = self.credited(AuthorRole.INTERVIEWER)
         recipients = self.credited(AuthorRole.RECIPIENT)
-        fields: dict[str, object] = {}
+        fields: dict[str, object] = {
+            "translators": tuple(a.citation_name() for a in self.credited(AuthorRole.TRANSLATOR)),
+            "directors": tuple(a.citation_name() for a in self.credited(AuthorRole.DIRECTOR)),
+        }
         if provenance:
-            fields = {
+            fields |= {
+                "season": provenance.get_date_season_display() if provenance.date_season else "",
+                "site_owner": provenance.site_owner,
                 "date": provenance.date,
                 "container_title": provenance.container_title,
                 "volume": provenance.volume,
@@ -491,7 +547,7 @@ class Source(models.Model):
         return citations.CitationSource(
             nature=self.nature,
             title=self.title,
-            untitled=self.untitled,
+            untitled=self.untitled or not self.has_title,
             authors=tuple(a.citation_name() for a in self.credited(AuthorRole.AUTHOR)),
             editors=tuple(a.citation_name() for a in self.credited(AuthorRole.EDITOR)),
             interviewer=interviewers[0].citation_name() if interviewers else None,
@@ -511,7 +567,8 @@ class Source(models.Model):
 
 
 class SourceAuthor(models.Model):
-    """One credit on a source, in order: author, editor, interviewer or recipient."""
+    """One credit on a source, in order: author, editor, interviewer, recipient, translator
+    or director."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="credits")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
@@ -545,12 +602,25 @@ class Provenance(models.Model):
         Source, on_delete=models.CASCADE, primary_key=True, related_name="provenance"
     )
     date_year = models.SmallIntegerField(
-        "year", validators=[MinValueValidator(1), MaxValueValidator(9999)]
+        "year",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        help_text="Required, except for a web page that shows no date: leave it empty then, "
+        "and give the date you accessed the page instead.",
     )
     date_month = models.PositiveSmallIntegerField("month", null=True, blank=True)
     date_day = models.PositiveSmallIntegerField("day", null=True, blank=True)
     date_circa = models.BooleanField(
         "approximate date", default=False, help_text="Shown as “c. 1954”."
+    )
+    date_season = models.CharField(
+        "season",
+        max_length=10,
+        choices=Season,
+        blank=True,
+        help_text="For a journal issue dated by season (“Spring 2017”), instead of a month. "
+        "Choose Autumn or Fall as the journal itself prints it.",
     )
     date_sort = models.IntegerField(editable=False, db_index=True, default=0)
     place = models.CharField(
@@ -577,7 +647,9 @@ class Provenance(models.Model):
         "kind of document",
         max_length=120,
         blank=True,
-        help_text="As a citation describes it: “briefing paper”, “newsreel”, “podcast”.",
+        help_text="As a citation describes it: “briefing paper”, “newsreel”, “podcast”. "
+        "Required for an interview without a title: “transcript”, “audio recording”, or "
+        "“Interview by Studs Terkel” when the interviewer is not credited above.",
     )
     classification = models.CharField(
         max_length=120, blank=True, help_text="For a government document: “Top secret”."
@@ -587,6 +659,13 @@ class Provenance(models.Model):
         max_length=400,
         blank=True,
         help_text="Journal, newspaper, website, programme or the book a chapter is in.",
+    )
+    site_owner = models.CharField(
+        "who owns the website",
+        max_length=200,
+        blank=True,
+        help_text="For a web page: the organisation that runs the site, e.g. “BBC”, "
+        "“National Archives”. Citations name it in place of an author when the page has none.",
     )
     volume = models.CharField(max_length=40, blank=True)
     issue = models.CharField(max_length=40, blank=True)
@@ -631,15 +710,60 @@ class Provenance(models.Model):
 
     @property
     def date(self) -> PartialDate | None:
+        """None for an undated web page (or a date not yet valid)."""
+        if self.date_year is None:
+            return None
         try:
             return PartialDate(self.date_year, self.date_month, self.date_day, self.date_circa)
         except (TypeError, ValueError):
             return None
 
+    def _source_or_none(self) -> Source | None:
+        """The source, also while the admin validates one not saved yet."""
+        try:
+            return self.source
+        except Source.DoesNotExist:
+            return None
+
     def clean(self) -> None:
-        problems = PartialDate.errors(self.date_year, self.date_month, self.date_day)
-        if problems:
-            raise ValidationError({f"date_{field}": message for field, message in problems.items()})
+        source = self._source_or_none()
+        errors: dict[str, str] = {}
+        if self.date_year is None and not (source and source.nature == Nature.WEBSITE):
+            errors["date_year"] = (
+                "Enter the year it was made, or your best estimate with “approximate date” "
+                "ticked. Only a web page may be left undated."
+            )
+        elif self.date_year is None:
+            for name in ("date_month", "date_day", "date_season"):
+                if getattr(self, name):
+                    errors[name] = "Enter the year too, or leave this empty."
+            if self.date_circa:
+                errors["date_circa"] = "Enter your best estimate of the year, or untick this."
+            if not self.accessed:
+                errors["accessed"] = (
+                    "A web page with no date is cited by the day you read it: enter the date "
+                    "you accessed it."
+                )
+        else:
+            problems = PartialDate.errors(self.date_year, self.date_month, self.date_day)
+            errors |= {f"date_{field}": message for field, message in problems.items()}
+        if self.date_season and self.date_month:
+            errors["date_season"] = (
+                "A season takes the place of the month: leave the month (and day) empty, or "
+                "choose no season."
+            )
+        if (
+            source is not None
+            and source.nature == Nature.INTERVIEW
+            and not source.has_title
+            and not self.medium.strip()
+        ):
+            errors["medium"] = (
+                "An interview without a title needs a description instead: say what it is "
+                "here, e.g. “transcript”, “audio recording” or “Interview by Studs Terkel”."
+            )
+        if errors:
+            raise ValidationError(errors)
         if self.doi:
             self.doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", self.doi.strip())
 
@@ -694,6 +818,12 @@ class Interpretation(models.Model):
 
     def quotation_note(self) -> SafeString:
         return self.work.short_note(self.quotation_locator)
+
+
+def _and_list(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{', '.join(names[:-1])}, and {names[-1]}"
 
 
 def _unique_slug(model: type[models.Model], text: str, pk: int | None) -> str:

@@ -29,7 +29,18 @@ from sources.models import (
 PACK_FORMAT = "coexist-pack"
 PACK_VERSION = 1
 
-AUTHOR_FIELDS = ("kind", "given_names", "family_name", "born", "died", "standpoint", "description")
+# Fields added later (family_name_first, date_season, site_owner) are simply absent from an
+# older pack, which then imports as it always did.
+AUTHOR_FIELDS = (
+    "kind",
+    "given_names",
+    "family_name",
+    "family_name_first",
+    "born",
+    "died",
+    "standpoint",
+    "description",
+)
 SOURCE_FIELDS = (
     "title",
     "untitled",
@@ -43,6 +54,7 @@ SOURCE_FIELDS = (
 )
 PROVENANCE_FIELDS = (
     "date_circa",
+    "date_season",
     "place",
     "occasion",
     "context",
@@ -50,6 +62,7 @@ PROVENANCE_FIELDS = (
     "medium",
     "classification",
     "container_title",
+    "site_owner",
     "volume",
     "issue",
     "pages",
@@ -146,7 +159,8 @@ def _source_record(source: Source) -> dict:
         values = {name: getattr(provenance, name) for name in PROVENANCE_FIELDS}
         if values["accessed"]:
             values["accessed"] = values["accessed"].isoformat()
-        record["provenance"] = {"date": provenance.date.iso(), **values}
+        date = provenance.date  # None for an undated web page
+        record["provenance"] = {"date": date.iso() if date else None, **values}
     else:
         record["provenance"] = None
     return record
@@ -312,14 +326,22 @@ def _import_source(record: dict, authors: dict, themes: dict, report: ImportRepo
 
 def _import_provenance(source: Source, record: dict, label: str, report: ImportReport) -> None:
     where = f"{label}, provenance"
-    try:
-        date = PartialDate.parse(str(record.get("date", "")))
-    except ValueError as error:
-        raise PackError(f"{where}: {error}") from None
+    raw_date = record.get("date")
+    if raw_date in (None, ""):
+        date = None  # an undated web page; the model's rules refuse it for anything else
+    else:
+        try:
+            date = PartialDate.parse(str(raw_date))
+        except ValueError as error:
+            raise PackError(f"{where}: {error}") from None
     values = _pick(record, PROVENANCE_FIELDS)
-    values.update(date_year=date.year, date_month=date.month, date_day=date.day)
-    values.setdefault("date_circa", date.circa)
-    values["date_circa"] = bool(values["date_circa"]) or date.circa
+    values.update(
+        date_year=date.year if date else None,
+        date_month=date.month if date else None,
+        date_day=date.day if date else None,
+    )
+    values.setdefault("date_circa", bool(date and date.circa))
+    values["date_circa"] = bool(values["date_circa"]) or bool(date and date.circa)
     if isinstance(values.get("accessed"), str) and values["accessed"]:
         try:
             values["accessed"] = datetime.date.fromisoformat(values["accessed"])

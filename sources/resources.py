@@ -39,6 +39,8 @@ ROLE_COLUMNS = {
     "editors": AuthorRole.EDITOR,
     "interviewer": AuthorRole.INTERVIEWER,
     "recipient": AuthorRole.RECIPIENT,
+    "translators": AuthorRole.TRANSLATOR,
+    "directors": AuthorRole.DIRECTOR,
 }
 
 
@@ -62,6 +64,8 @@ class SourceResource(resources.ModelResource):
     editors = fields.Field(column_name="editors")
     interviewer = fields.Field(column_name="interviewer")
     recipient = fields.Field(column_name="recipient")
+    translators = fields.Field(column_name="translators")
+    directors = fields.Field(column_name="directors")
     themes = fields.Field(column_name="themes")
     date = fields.Field(column_name="date")
     media_start = fields.Field(column_name="media_start")

@@ -230,7 +230,7 @@ def _teacher_scope(teacher: User) -> str:
 
 
 def _title(lesson_source: LessonSource | None) -> str:
-    return plain(title_html(lesson_source.source.title)) if lesson_source else ""
+    return plain(title_html(lesson_source.source.shown_title)) if lesson_source else ""
 
 
 def _analysis(

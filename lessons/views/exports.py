@@ -148,7 +148,7 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 a.student.get_full_name() or a.student.username,
                 a.student.username,
                 ls.label,
-                ls.source.title,
+                ls.source.shown_title,
                 a.get_status_display(),
                 a.get_rating_display() if a.rating else "",
                 a.rating_reason,

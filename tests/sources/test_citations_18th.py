@@ -586,6 +586,12 @@ def test_a_talk_filmed_at_an_event_says_filmed_at(number):
     )
 
 
+def test_a_full_date_before_at_closes_with_a_comma():
+    # CMOS 17 6.41 (unchanged in the 18th): a full date mid-sentence is followed by a comma.
+    dated = replace(BLACK_HOLE, date=PartialDate(1960, 10, 3))
+    assert "filmed October 3, 1960, at TEDxBeaconStreet" in note(dated)
+
+
 def test_a_recorded_talk_with_a_poster_keeps_the_date_with_the_event():
     talk = replace(BLACK_HOLE, nature="audio", publisher="TED", duration="")
     assert note(talk).startswith(

@@ -986,13 +986,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             section_rows=rows,
         )
         if rows:
-            context |= _essay_for(
-                request,
-                assignment,
-                context["lesson_sources"],
-                rows,
-                submission.sections if submission else {},
-            )
+            context |= _saved_essay(request, assignment, context, rows)
         if submission is not None and assignment.lesson.marking_scheme_id:
             context["criteria_feedback"] = marking.criteria_feedback(assignment.lesson, submission)
         return render(request, "lessons/student/answer.html", {**context, "form": form})
@@ -1099,15 +1093,15 @@ def answer_print(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This lesson's answer is one box with no notes to print.")
         return redirect("lessons:answer", pk=assignment.pk)
     context = _answer_context(request, assignment, rows=rows)
-    submission = context["submission"]
-    context |= _essay_for(
-        request,
-        assignment,
-        context["lesson_sources"],
-        rows,
-        submission.sections if submission else {},
-    )
+    context |= _saved_essay(request, assignment, context, rows)
     return render(request, "lessons/student/answer_print.html", context)
+
+
+def _saved_essay(request, assignment, context: dict, rows) -> dict:
+    """`_essay_for` the answer as saved (`context` from `_answer_context`)."""
+    submission = context["submission"]
+    sections = submission.sections if submission else {}
+    return _essay_for(request, assignment, context["lesson_sources"], rows, sections)
 
 
 def _posted_sections(request, rows) -> dict[str, str]:

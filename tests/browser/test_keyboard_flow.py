@@ -34,7 +34,8 @@ MOST_TABS = {
     "link": 5,  # [4] why, finished, Save, then the link form
     "highlight": 8,  # [7] from the new link past its Remove to the highlight form
     "next source": 10,  # [9] past the highlight form to the pager
-    "answer": 36,  # [33] all of Source B's page, to "your answer" in its pager
+    "skip to the pager": 4,  # [3] the third skip link
+    "answer": 4,  # [3] from the pager: "← Source A", "all sources", then "your answer"
     "judgement": 9,  # [8] the answer page's header, then the scale
     "answer text": 2,  # [1] the answer box
     "submit": 13,  # [11] past the sources it cites to "Submit to your teacher…"
@@ -211,6 +212,9 @@ def test_a_student_does_the_whole_lesson_by_keyboard_with_the_focus_always_seen(
     keys.tab_to("next source", "a[rel=next]")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/sources/B/$"))
+    # The third skip link jumps over Source B's page to its pager.
+    keys.tab_to("skip to the pager", "a.skip-link[href='#source-pager']")
+    page.keyboard.press("Enter")
     keys.tab_to("answer", "a[href$='/answer/']")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your answer", level=1)).to_be_visible()

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from lessons.models import Lesson, LessonSource
 from sources.access import visible_sources
 from sources.admin import ListedSourceSearch
-from sources.models import Nature, Provenance, Source, SourceAuthor, Theme
+from sources.models import Nature, Source, SourceAuthor, Theme, library_decades
 
 # A page of results a teacher can read through; more means the search should be narrower.
 PICKER_RESULTS = 100
@@ -103,13 +103,7 @@ class SourceSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = (
-            Provenance.objects.exclude(date_year=None)
-            .order_by()
-            .values_list("date_year", flat=True)
-            .distinct()
-        )
-        decades = sorted({year // 10 * 10 for year in years})
+        decades, _ = library_decades()
         self.fields["decade"].choices = [("", "Any decade")] + [
             (str(decade), f"{decade}s") for decade in decades
         ]
@@ -131,10 +125,7 @@ class SourceSearchForm(forms.Form):
         if data["kind"]:
             sources = sources.filter(is_primary=KINDS[data["kind"]])
         if data["decade"] is not None:
-            sources = sources.filter(
-                provenance__date_year__gte=data["decade"],
-                provenance__date_year__lt=data["decade"] + 10,
-            )
+            sources = sources.in_decade(data["decade"])
         return sources
 
     @property
@@ -200,13 +191,13 @@ def library_results(user, search: SourceSearchForm, in_lesson: dict[int, str]):
 def picker_context(lesson: Lesson | None) -> dict:
     """What the picker on the lesson's own page offers: the filters' choices and where it
     searches. Two queries (themes, decades)."""
-    search = SourceSearchForm()
     url = reverse("admin:lessons_lesson_library_search")
+    decades, _ = library_decades()
     return {
         "search_url": f"{url}?lesson={lesson.pk}" if lesson and lesson.pk else url,
         "themes": list(Theme.objects.order_by("name").values_list("slug", "name")),
         "natures": Nature.choices,
-        "decades": search.fields["decade"].choices[1:],
+        "decades": [(str(decade), f"{decade}s") for decade in decades],
     }
 
 

@@ -26,6 +26,7 @@ from sources.models import (
     Standpoint,
     Theme,
     format_timestamp,
+    library_decades,
     parse_timestamp,
 )
 from sources.resources import SourceResource
@@ -235,9 +236,8 @@ class DecadeFilter(admin.SimpleListFilter):
     parameter_name = "decade"
 
     def lookups(self, request, model_admin):
-        years = Provenance.objects.order_by().values_list("date_year", flat=True).distinct()
-        decades = sorted({year // 10 * 10 for year in years if year is not None})
-        undated = [(UNDATED, "No date")] if None in years else []
+        decades, any_undated = library_decades()
+        undated = [(UNDATED, "No date")] if any_undated else []
         return [(str(decade), f"{decade}s") for decade in decades] + undated
 
     def queryset(self, request, queryset):
@@ -249,9 +249,7 @@ class DecadeFilter(admin.SimpleListFilter):
             decade = int(self.value())
         except ValueError:
             return queryset.none()
-        return queryset.filter(
-            provenance__date_year__gte=decade, provenance__date_year__lt=decade + 10
-        )
+        return queryset.in_decade(decade)
 
 
 class StandpointFilter(admin.SimpleListFilter):

@@ -219,6 +219,13 @@ class Season(models.TextChoices):
     WINTER = "winter", "Winter"
 
 
+def library_decades() -> tuple[list[int], bool]:
+    """The decades the library's sources were made in, in order, and whether any source
+    is undated (a web page): what a decade filter offers. One query."""
+    years = set(Provenance.objects.order_by().values_list("date_year", flat=True).distinct())
+    return sorted({year // 10 * 10 for year in years if year is not None}), None in years
+
+
 class SourceQuerySet(models.QuerySet):
     def with_citation_data(self) -> SourceQuerySet:
         """Everything a citation or a list row needs, in a fixed number of queries."""
@@ -239,6 +246,10 @@ class SourceQuerySet(models.QuerySet):
                 queryset=SourceAuthor.objects.select_related("author").order_by("order", "pk"),
             )
         )
+
+    def in_decade(self, decade: int) -> SourceQuerySet:
+        """Sources made in the decade starting in this year (1950: 1950–1959)."""
+        return self.filter(provenance__date_year__gte=decade, provenance__date_year__lt=decade + 10)
 
     def primary(self) -> SourceQuerySet:
         return self.filter(is_primary=True)

@@ -15,7 +15,7 @@ PYTEST := $(VENV)/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadfil
 
 SCALE ?=
 
-.PHONY: help run serve bench venv test lint format check pytest pytest-postgres demo clean
+.PHONY: help run serve bench venv test lint format check pytest pytest-postgres demo clean messages
 
 help:
 	@echo "make run    set up and serve Coexist on http://127.0.0.1:$(PORT) with the demo lessons"
@@ -24,6 +24,7 @@ help:
 	@echo "make venv   create or update .venv (run and serve do it themselves)"
 	@echo "make test   lint, migration check and the whole suite on SQLite and on PostgreSQL"
 	@echo "make format reformat the code with ruff"
+	@echo "make messages  update the translation catalogues in locale/ and compile them (needs gettext)"
 	@echo "make clean  remove the virtual environment (your data in ./data is kept)"
 
 $(PY):
@@ -67,6 +68,18 @@ bench: $(VENV)/.installed-bench
 
 # What the systemd unit runs before scripts/serve: reinstalls only when pyproject.toml changed.
 venv: $(VENV)/.installed
+
+# The translation catalogues: every marked string of the templates, Python and our own
+# scripts, merged into each language's .po (new ones empty, for a translator to fill),
+# then compiled. The compiled .mo files are committed, so running Coexist never needs
+# gettext; tests/coexist/test_catalogues.py fails when either is out of date.
+MESSAGE_LANGUAGES := $(patsubst locale/%/,%,$(wildcard locale/*/))
+MESSAGES_IGNORE := --ignore=tests --ignore=scripts --ignore=docs --ignore=data --ignore=staticfiles \
+	--ignore=test-artifacts --ignore=static/vendor --ignore=locale-work --ignore=fixtures
+messages: $(VENV)/.installed-test
+	$(TEST_ENV) $(PY) manage.py makemessages --no-wrap --no-obsolete $(MESSAGES_IGNORE) $(addprefix --locale=,$(MESSAGE_LANGUAGES))
+	$(TEST_ENV) $(PY) manage.py makemessages --domain=djangojs --no-wrap --no-obsolete $(MESSAGES_IGNORE) $(addprefix --locale=,$(MESSAGE_LANGUAGES))
+	$(TEST_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoexistConfig(AppConfig):
     name = "coexist"
-    verbose_name = "Accounts"
+    verbose_name = gettext_lazy("Accounts")

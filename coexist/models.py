@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coexist.teacher_permissions import TEACHERS_GROUP
 
@@ -17,14 +19,27 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=150,
         blank=True,
-        help_text="How the person is shown to others, e.g. “Ms Okafor” or “Sam P.”. "
-        "Falls back to the first name, then the username.",
+        help_text=gettext_lazy(
+            "How the person is shown to others, e.g. “Ms Okafor” or “Sam P.”. "
+            "Falls back to the first name, then the username."
+        ),
     )
 
     must_change_password = models.BooleanField(
         default=False,
-        help_text="Set when a teacher hands out a one-time password; the person chooses "
-        "their own at their next login.",
+        help_text=gettext_lazy(
+            "Set when a teacher hands out a one-time password; the person chooses "
+            "their own at their next login."
+        ),
+    )
+
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=gettext_lazy(
+            "The language Coexist speaks to this person, chosen with the switcher at the "
+            "foot of every page; empty means the browser's language."
+        ),
     )
 
     class Meta(AbstractUser.Meta):
@@ -49,5 +64,5 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         if self.is_superuser:
-            return "Administrator"
-        return "Teacher" if self.is_teacher else "Student"
+            return _("Administrator")
+        return _("Teacher") if self.is_teacher else _("Student")

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from coexist import admin_privacy, health, views
+from coexist import admin_privacy, health, i18n, views
 from lessons.views.home import home
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -36,6 +36,8 @@ urlpatterns = [
     path("admin/", admin_privacy.urls(admin.site)),
     path("sources/", include("sources.urls")),
     path("", include("lessons.urls")),
+    path("language/", i18n.set_language, name="set_language"),
+    path("jsi18n/", i18n.CatalogueView.as_view(), name="javascript-catalog"),
     path("-/alive/", health.alive, name="alive"),
     path("-/health/", health.health, name="health"),
     # Uploaded source images, for signed-in users only. Django serves them itself so a

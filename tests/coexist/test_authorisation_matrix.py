@@ -92,6 +92,9 @@ TABLE: dict[str, Row] = {
     "password_change": row(SIGNED_IN),
     "password_change_done": row(SIGNED_IN, SIGNED_IN_405),
     "alive": row("200", "405"),
+    # An empty POST names no language: a 400 that says which ones there are.
+    "set_language": row("405", "400"),
+    "javascript-catalog": row("200", "405"),
     "health": row("200", "405"),
     "media": row(SIGNED_IN, SIGNED_IN_405),  # source images: any signed-in user
     # --- The admin's own pages ----------------------------------------------------------------

@@ -219,6 +219,7 @@ def _own_script_sources() -> tuple[str, ...]:
     return (
         settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,
         reverse("admin:jsi18n"),
+        reverse("javascript-catalog") + "?",  # Coexist's own catalogue, in the page's language
     )
 
 

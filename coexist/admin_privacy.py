@@ -35,6 +35,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, URLPattern, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,12 @@ def _counted(objects: Iterable[models.Model]) -> list[str]:
     for model, count in sorted(counts.items(), key=lambda item: item[0]._meta.label):
         opts = model._meta
         name = opts.verbose_name if count == 1 else opts.verbose_name_plural
-        lines.append(f"{count} {name} {_PRIVATE[model].outside}")
+        lines.append(
+            # Translators: rows a reader may not see, counted: “2 assignments in classes you
+            # do not teach” (the count, the kind of row, where they are).
+            _("%(count)s %(rows)s %(outside)s")
+            % {"count": count, "rows": name, "outside": _PRIVATE[model].outside}
+        )
     return lines
 
 
@@ -136,7 +142,8 @@ def deleted_objects(objs, request: HttpRequest, admin_site: admin.AdminSite):
             perms_needed.add(opts.verbose_name)
         if (model, obj.pk) in hidden:
             return _HIDDEN
-        no_edit_link = f"{capfirst(opts.verbose_name)}: {obj}"
+        # Translators: a row a deletion takes, on its confirmation page: “Assignment: 10H History”.
+        no_edit_link = _("%(kind)s: %(row)s") % {"kind": capfirst(opts.verbose_name), "row": obj}
         if not registered:
             return no_edit_link
         try:
@@ -146,7 +153,13 @@ def deleted_objects(objs, request: HttpRequest, admin_site: admin.AdminSite):
             )
         except NoReverseMatch:
             return no_edit_link
-        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+        return format_html(
+            # Translators: a row a deletion takes, with a link to it: “Assignment: 10H History”.
+            _('{kind}: <a href="{url}">{row}</a>'),
+            kind=capfirst(opts.verbose_name),
+            url=url,
+            row=obj,
+        )
 
     to_delete = _prune(collector.nested(format_callback))
     to_delete += _counted(obj for obj in collected if (type(obj), obj.pk) in hidden)

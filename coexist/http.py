@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -17,8 +18,10 @@ def signed_out_response() -> JsonResponse:
     return JsonResponse(
         {
             "status": "signed_out",
-            "message": "You have been signed out, so this was not saved. Your text is safe on "
-            "this page: log in again in a new tab, then come back here and it will be saved.",
+            "message": _(
+                "You have been signed out, so this was not saved. Your text is safe on "
+                "this page: log in again in a new tab, then come back here and it will be saved."
+            ),
             "login_url": reverse("login"),
         },
         status=401,

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def lockout_minutes() -> int:
@@ -40,7 +41,7 @@ def lockout_response(
     }
     if request.path.startswith(reverse("admin:index")):
         template = "admin/locked_out.html"
-        context |= {**admin.site.each_context(request), "title": "Account locked"}
+        context |= {**admin.site.each_context(request), "title": _("Account locked")}
     else:
         template = "registration/locked_out.html"
     response = render(request, template, context, status=429)

@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP, build_policy
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import empty
+from django.utils.translation import gettext_lazy
 
 
 class OneTimePasswordMiddleware:
@@ -20,7 +21,7 @@ class OneTimePasswordMiddleware:
     """
 
     ALLOWED = ("password_change", "password_change_done", "logout")
-    MESSAGE = (
+    MESSAGE = gettext_lazy(
         "Welcome! Choose your own password to finish signing in. "
         "Type the one from your slip as the old password."
     )
@@ -46,9 +47,9 @@ class OneTimePasswordMiddleware:
 def _already_said(request) -> bool:
     """Two tabs redirected at once should not show the same message twice."""
     storage = messages.get_messages(request)
-    queued = [message.message for message in storage]
+    queued = [str(message.message) for message in storage]
     storage.used = False  # looking must not consume them
-    return OneTimePasswordMiddleware.MESSAGE in queued
+    return str(OneTimePasswordMiddleware.MESSAGE) in queued
 
 
 class PermissionsPolicyMiddleware:

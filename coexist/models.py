@@ -17,6 +17,7 @@ class User(AbstractUser):
     """
 
     display_name = models.CharField(
+        verbose_name=gettext_lazy("display name"),
         max_length=150,
         blank=True,
         help_text=gettext_lazy(
@@ -26,6 +27,7 @@ class User(AbstractUser):
     )
 
     must_change_password = models.BooleanField(
+        verbose_name=gettext_lazy("must change password"),
         default=False,
         help_text=gettext_lazy(
             "Set when a teacher hands out a one-time password; the person chooses "
@@ -34,6 +36,7 @@ class User(AbstractUser):
     )
 
     language = models.CharField(
+        verbose_name=gettext_lazy("language"),
         max_length=16,
         blank=True,
         help_text=gettext_lazy(

@@ -4,13 +4,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from coexist import admin_privacy, health, i18n, views
 from lessons.views.home import home
 
-admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_header = format_lazy(gettext_lazy("{site} administration"), site=settings.SITE_NAME)
 admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Curate sources, lessons and classes"
+admin.site.index_title = gettext_lazy("Curate sources, lessons and classes")
 
 # A request Django cannot read (too big, too many fields): JSON for an autosave.
 handler400 = views.bad_request

@@ -18,16 +18,17 @@ import unicodedata
 
 from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from coexist.models import User
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
-USERNAME_HELP = "What you will log in with: the letters a–z, digits and . _ - only."
-ASCII_MESSAGE = (
+USERNAME_HELP = gettext_lazy("What you will log in with: the letters a–z, digits and . _ - only.")
+ASCII_MESSAGE = gettext_lazy(
     "Use only the letters a–z, digits, full stops, hyphens and underscores in a username, "
     "with no spaces. Your name can be written any way you like above."
 )
-LOOKALIKE_MESSAGE = (
+LOOKALIKE_MESSAGE = gettext_lazy(
     "“%(username)s” looks too much like a username someone already has. Choose one that "
     "looks different, for example by adding your last name or a number."
 )

@@ -18,7 +18,10 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.static import was_modified_since
 
@@ -40,8 +43,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return JsonResponse(
             {
                 "status": "csrf",
-                "message": "Your page's security token has changed (did you log in again in "
-                "another tab?). Your text is kept here; saving again will use the new token.",
+                "message": _(
+                    "Your page's security token has changed (did you log in again in "
+                    "another tab?). Your text is kept here; saving again will use the new token."
+                ),
             },
             status=403,
         )
@@ -57,14 +62,19 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         status = 413
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-        message = (
+        fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        message = ngettext(
             "Not saved: this is more than the server takes in one go "
-            f"({limit}, {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields). "
-            "Your text is still on this page; shorten it and it will save."
-        )
+            "(%(limit)s, %(fields)s field). "
+            "Your text is still on this page; shorten it and it will save.",
+            "Not saved: this is more than the server takes in one go "
+            "(%(limit)s, %(fields)s fields). "
+            "Your text is still on this page; shorten it and it will save.",
+            fields,
+        ) % {"limit": limit, "fields": number_format(fields, force_grouping=True)}
     else:
         status = 400
-        message = "Not saved: the server could not read what this page sent. Reload the page."
+        message = _("Not saved: the server could not read what this page sent. Reload the page.")
     if wants_json(request):
         return JsonResponse({"status": "bad_request", "message": message}, status=status)
     return render(request, "400.html", status=status)

@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from coexist.admin import UserAdmin as CoexistUserAdmin
@@ -34,6 +36,7 @@ from lessons.admin_sources import (
     choice_label,
     chosen_in_order,
     picker_context,
+    quoted,
 )
 from lessons.models import (
     CORE_PROMPTS_MAX,
@@ -117,8 +120,14 @@ class CorePromptsFormSet(KeepsWorkFormSet):
         ]
         if len(core) > CORE_PROMPTS_MAX:
             raise ValidationError(
-                f"The short version can ask at most {CORE_PROMPTS_MAX} questions; "
-                f"{len(core)} are ticked ({', '.join(core)}). Untick some."
+                ngettext(
+                    "The short version can ask at most %(most)s question; "
+                    "%(count)s are ticked (%(ticked)s). Untick some.",
+                    "The short version can ask at most %(most)s questions; "
+                    "%(count)s are ticked (%(ticked)s). Untick some.",
+                    CORE_PROMPTS_MAX,
+                )
+                % {"most": CORE_PROMPTS_MAX, "count": len(core), "ticked": ", ".join(core)}
             )
 
 
@@ -143,7 +152,7 @@ class FrameworkAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(prompt_total=Count("prompts"))
 
-    @admin.display(description="Prompts", ordering="prompt_total")
+    @admin.display(description=gettext_lazy("Prompts"), ordering="prompt_total")
     def prompt_count(self, framework: Framework) -> int:
         return framework.prompt_total
 
@@ -173,7 +182,7 @@ class AnswerFormatAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(section_total=Count("sections"))
 
-    @admin.display(description="Sections", ordering="section_total")
+    @admin.display(description=gettext_lazy("Sections"), ordering="section_total")
     def section_count(self, answer_format: AnswerFormat) -> int:
         return answer_format.section_total
 
@@ -183,19 +192,19 @@ class CriterionInline(KeepsWorkInline, admin.TabularInline):
     extra = 0
     fields = ("order", "key", "title", "max_mark", "bands_link")
     readonly_fields = ("bands_link",)
-    verbose_name_plural = (
+    verbose_name_plural = gettext_lazy(
         "criteria (a criterion's key names the marks given on it: change it only before "
         "any work is marked)"
     )
 
-    @admin.display(description="Mark bands")
+    @admin.display(description=gettext_lazy("Mark bands"))
     def bands_link(self, criterion: Criterion) -> str:
         if not criterion.pk:
-            return "Save the scheme, then describe its bands."
+            return _("Save the scheme, then describe its bands.")
         return format_html(
-            '<a href="{}">Edit the bands of {}</a>',
+            '<a href="{}">{}</a>',
             reverse("admin:lessons_criterion_change", args=[criterion.pk]),
-            criterion.key,
+            _("Edit the bands of %(criterion)s") % {"criterion": criterion.key},
         )
 
 
@@ -210,11 +219,11 @@ class MarkingSchemeAdmin(NamesOnlyWhatTheyMaySee, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("criteria")
 
-    @admin.display(description="Criteria")
+    @admin.display(description=gettext_lazy("Criteria"))
     def criteria_list(self, scheme: MarkingScheme) -> str:
         return ", ".join(f"{c.key} ({c.max_mark})" for c in scheme.criteria.all())
 
-    @admin.display(description="Out of")
+    @admin.display(description=gettext_lazy("Out of"))
     def total_marks(self, scheme: MarkingScheme) -> int:
         return sum(c.max_mark for c in scheme.criteria.all())
 
@@ -223,7 +232,9 @@ class MarkBandInline(admin.TabularInline):
     model = MarkBand
     extra = 1
     fields = ("low", "high", "descriptor")
-    verbose_name_plural = "mark bands (the descriptor a teacher and student see for a mark)"
+    verbose_name_plural = gettext_lazy(
+        "mark bands (the descriptor a teacher and student see for a mark)"
+    )
 
 
 @admin.register(Criterion)
@@ -311,12 +322,14 @@ class LessonSourceInline(KeepsWorkInline, LessonPartInline, admin.StackedInline)
     # the row's heading.
     fieldsets = (
         (None, {"fields": ("label", "source", "section", "caption")}),
-        ("More settings", {"fields": LESSON_SOURCE_MORE}),
-        ("Place in the lesson", {"fields": ("order", "retired")}),
+        (gettext_lazy("More settings"), {"fields": LESSON_SOURCE_MORE}),
+        (gettext_lazy("Place in the lesson"), {"fields": ("order", "retired")}),
     )
     extra = 1
-    verbose_name = "source in this lesson"
-    verbose_name_plural = "sources in this lesson (labels A, B, C… are filled in from the order)"
+    verbose_name = gettext_lazy("source in this lesson")
+    verbose_name_plural = gettext_lazy(
+        "sources in this lesson (labels A, B, C… are filled in from the order)"
+    )
 
     class Media:
         js = ("js/admin-lesson-sources.js",)
@@ -351,14 +364,14 @@ class GlossaryInline(LessonPartInline, admin.TabularInline):
     model = GlossaryTerm
     fields = ("order", "term", "definition")
     extra = 1
-    verbose_name_plural = "glossary (new words)"
+    verbose_name_plural = gettext_lazy("glossary (new words)")
 
 
 class FactInline(LessonPartInline, admin.TabularInline):
     model = Fact
     fields = ("order", "text")
     extra = 1
-    verbose_name_plural = "“did you know” facts"
+    verbose_name_plural = gettext_lazy("“did you know” facts")
 
 
 # The lesson page's "Publish and set for a class" button: saves, publishes, and goes on to
@@ -437,20 +450,20 @@ class LessonAdmin(
             kwargs["queryset"] = access.teacher_accounts()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="Students' work")
+    @admin.display(description=gettext_lazy("Students' work"))
     def work_status(self, lesson: Lesson) -> str:
         if not lesson.pk:
-            return "None yet."
+            return _("None yet.")
         used = lesson.usage()
         if reader := getattr(lesson, "reader", None):
             used = used.seen_by(access.classes_taught(reader))
         if not used:
-            return "No student has started this lesson: everything can still change."
-        return (
-            f"Students have started this lesson: {used.phrase()}. Its framework, its "
+            return _("No student has started this lesson: everything can still change.")
+        return _(
+            "Students have started this lesson: %(work)s. Its framework, its "
             "sources and their letters are locked so their work keeps its meaning; retire a "
             "source to take it out, or duplicate the lesson to change more."
-        )
+        ) % {"work": used.phrase()}
 
     def get_urls(self):
         duplicate = self.admin_site.admin_view(require_POST(self.duplicate_view))
@@ -469,7 +482,8 @@ class LessonAdmin(
         copy = duplicate_lesson(lesson=lesson, owner=request.user)
         self.message_user(
             request,
-            f"Made “{copy.title}”, a draft you own. Change it here, then publish it.",
+            _("Made “%(title)s”, a draft you own. Change it here, then publish it.")
+            % {"title": copy.title},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:lessons_lesson_change", args=[copy.pk]))
@@ -483,28 +497,30 @@ class LessonAdmin(
         context["can_set_for_class"] = request.user.has_perm("lessons.add_assignment")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description="Duplicate the selected lessons (as drafts you own)")
+    @admin.action(description=gettext_lazy("Duplicate the selected lessons (as drafts you own)"))
     def duplicate_lessons(self, request, queryset):
         if not self.has_add_permission(request):
             raise PermissionDenied
         copies = [duplicate_lesson(lesson=lesson, owner=request.user) for lesson in queryset]
         self.message_user(
             request,
-            "Made drafts you own: " + ", ".join(f"“{copy.title}”" for copy in copies) + ".",
+            _("Made drafts you own: %(titles)s.")
+            % {"titles": ", ".join(quoted(copy.title) for copy in copies)},
             messages.SUCCESS,
         )
 
-    @admin.display(description="Sources", ordering="source_total")
+    @admin.display(description=gettext_lazy("Sources"), ordering="source_total")
     def source_count(self, lesson: Lesson) -> int:
         return lesson.source_total
 
-    @admin.display(description="Preview")
+    @admin.display(description=gettext_lazy("Preview"))
     def preview_link(self, lesson: Lesson) -> str:
         if not lesson.pk:
-            return "Save the lesson to preview it."
+            return _("Save the lesson to preview it.")
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Preview as a student</a>',
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
             reverse("lessons:preview", args=[lesson.slug]),
+            _("Preview as a student"),
         )
 
     def get_changeform_initial_data(self, request):
@@ -539,8 +555,15 @@ class LessonAdmin(
             if missing:
                 messages.warning(
                     request,
-                    f"{missing} of the ticked sources could not be added: they are no longer "
-                    "in the library.",
+                    ngettext(
+                        # Translators: the English says "they" for one source too.
+                        "%(count)s of the ticked sources could not be added: they are no "
+                        "longer in the library.",
+                        "%(count)s of the ticked sources could not be added: they are no "
+                        "longer in the library.",
+                        missing,
+                    )
+                    % {"count": missing},
                 )
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -557,13 +580,15 @@ class LessonAdmin(
         """Saved and published: on to setting it for a class, then back to this lesson."""
         title = lesson.title
         self.message_user(
-            request, f"“{title}” is saved and published. Now choose the class.", messages.SUCCESS
+            request,
+            _("“%(title)s” is saved and published. Now choose the class.") % {"title": title},
+            messages.SUCCESS,
         )
         back = reverse("admin:lessons_lesson_change", args=[lesson.pk])
         query = urlencode({"lesson": lesson.pk, "next": back})
         return HttpResponseRedirect(f"{reverse('admin:lessons_assignment_add')}?{query}")
 
-    @admin.action(description="Download the selected lessons as a lesson pack")
+    @admin.action(description=gettext_lazy("Download the selected lessons as a lesson pack"))
     def download_pack(self, request, queryset):
         pack = export_lessons(queryset)
         response = HttpResponse(
@@ -641,7 +666,10 @@ class UserAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, CoexistUserAdmin):
         students from the class page, under the rule in `lessons.services.privacy`."""
         return request.user.is_superuser
 
-    @admin.action(permissions=["erase"], description="Erase selected students and all their data")
+    @admin.action(
+        permissions=["erase"],
+        description=gettext_lazy("Erase selected students and all their data"),
+    )
     def erase_students(self, request, queryset):
         return privacy_views.admin_erase(self, request, queryset)
 
@@ -657,7 +685,7 @@ class EnrolmentInline(admin.TabularInline):
     readonly_fields = ("student", "student_username", "route", "joined_at")
     extra = 0
     can_delete = True
-    verbose_name_plural = (
+    verbose_name_plural = gettext_lazy(
         "students (remove a student with the delete box; their work is kept and comes "
         "back if they rejoin)"
     )
@@ -668,7 +696,7 @@ class EnrolmentInline(admin.TabularInline):
     def get_queryset(self, request):
         return access.enrolments_taught(request.user).select_related("student")
 
-    @admin.display(description="Username")
+    @admin.display(description=gettext_lazy("Username"))
     def student_username(self, enrolment: Enrolment) -> str:
         return enrolment.student.username
 
@@ -678,7 +706,7 @@ class AssignmentInline(KeepsWorkInline, admin.TabularInline):
     # A started assignment is deleted from its own page, whose confirmation counts the work.
     fields = ("lesson", "opens_at", "due_at", "late_work_accepted", "class_comparison")
     extra = 0
-    verbose_name_plural = "lessons set for this class"
+    verbose_name_plural = gettext_lazy("lessons set for this class")
 
     def get_queryset(self, request):
         return access.assignments_taught(request.user).select_related("lesson")
@@ -723,35 +751,43 @@ class ClassroomAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAdm
             # A teacher who removed themselves would lose the class at once.
             form.instance.teachers.add(request.user)
 
-    @admin.display(description="Join code")
+    @admin.display(description=gettext_lazy("Join code"))
     def code(self, classroom: Classroom) -> str:
-        return classroom.display_code if classroom.pk else "Made when you save."
+        return classroom.display_code if classroom.pk else _("Made when you save.")
 
-    @admin.display(description="Students", ordering="student_total")
+    @admin.display(description=gettext_lazy("Students"), ordering="student_total")
     def student_count(self, classroom: Classroom) -> int:
         return classroom.student_total
 
-    @admin.display(description="Class page")
+    @admin.display(description=gettext_lazy("Class page"))
     def class_page(self, classroom: Classroom) -> str:
         if not classroom.pk:
-            return "Save the class to open its page."
+            return _("Save the class to open its page.")
         return format_html(
-            '<a href="{}">Codes, roster and passwords</a>', classroom.get_absolute_url()
+            '<a href="{}">{}</a>', classroom.get_absolute_url(), _("Codes, roster and passwords")
         )
 
-    @admin.action(description="Give the selected classes new join codes")
+    @admin.action(description=gettext_lazy("Give the selected classes new join codes"))
     def rotate_codes(self, request, queryset):
         for classroom in queryset:
             classroom.rotate_join_code()
+        count = queryset.count()
         self.message_user(
-            request, f"New codes for {queryset.count()} classes; the old ones no longer work."
+            request,
+            ngettext(
+                # Translators: the English says "classes" for one class too.
+                "New codes for %(count)s classes; the old ones no longer work.",
+                "New codes for %(count)s classes; the old ones no longer work.",
+                count,
+            )
+            % {"count": count},
         )
 
-    @admin.action(description="Close joining for the selected classes")
+    @admin.action(description=gettext_lazy("Close joining for the selected classes"))
     def close_joining(self, request, queryset):
         queryset.update(joining_open=False)
 
-    @admin.action(description="Open joining for the selected classes")
+    @admin.action(description=gettext_lazy("Open joining for the selected classes"))
     def open_joining(self, request, queryset):
         queryset.update(joining_open=True)
 
@@ -768,8 +804,11 @@ class AssignmentForm(forms.ModelForm):
             if outside:
                 self.add_error(
                     "short_for",
-                    f"Only students of {classroom.name} can be given the short version; "
-                    f"not in it: {', '.join(outside)}.",
+                    _(
+                        "Only students of %(class)s can be given the short version; "
+                        "not in it: %(names)s."
+                    )
+                    % {"class": classroom.name, "names": ", ".join(outside)},
                 )
         return data
 
@@ -844,15 +883,15 @@ class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAd
         if "lesson" in chosen:
             lesson = access.assignable_lessons(request.user).filter(pk=chosen["lesson"]).first()
         back = self.return_to(request)
-        back_label = "Back to the page you came from"
+        back_label = _("Back to the page you came from")
         if back is not None:
             back_path = urlsplit(back).path
             if classroom is not None and back_path == classroom.get_absolute_url():
-                back_label = f"Back to {classroom.name}"
+                back_label = _("Back to %(class)s") % {"class": classroom.name}
             elif lesson is not None and back_path == reverse(
                 "admin:lessons_lesson_change", args=[lesson.pk]
             ):
-                back_label = f"Back to the lesson “{lesson.title}”"
+                back_label = _("Back to the lesson “%(title)s”") % {"title": lesson.title}
         return {
             "set_for_classroom": classroom,
             "set_lesson": lesson,
@@ -888,24 +927,25 @@ class AssignmentAdmin(NamesOnlyWhatTheyMaySee, StatesWorkOnDelete, admin.ModelAd
     def set_message(assignment: Assignment) -> str:
         """“Set for 10H History, open 1 Dec, due 8 Dec: “The thaw”.”, on the page the
         teacher goes back to, which may not show the lesson or the dates."""
-        opens = date_format(localtime(assignment.opens_at), "j M")
-        due = (
-            f"due {date_format(localtime(assignment.due_at), 'j M')}"
-            if assignment.due_at
-            else "no deadline"
-        )
-        return (
-            f"Set for {assignment.classroom.name}, open {opens}, {due}: "
-            f"“{assignment.lesson.title}”."
-        )
+        values = {
+            "class": assignment.classroom.name,
+            "opens": date_format(localtime(assignment.opens_at), "j M"),
+            "title": assignment.lesson.title,
+        }
+        if assignment.due_at:
+            values["due"] = date_format(localtime(assignment.due_at), "j M")
+            return _("Set for %(class)s, open %(opens)s, due %(due)s: “%(title)s”.") % values
+        return _("Set for %(class)s, open %(opens)s, no deadline: “%(title)s”.") % values
 
 
 # --- What admin pages may name ----------------------------------------------------------
 # A class, and everything of it, is named on an admin page (a delete page's list of what
 # goes with an object, say) only to its teachers; others see a count (coexist.admin_privacy).
 
-_IN_CLASSES = "in classes you do not teach"
-private(Classroom, visible_to=access.classes_taught, outside="you do not teach")
+# Translators: after a count of rows, "2 assignments in classes you do not teach".
+_IN_CLASSES = gettext_lazy("in classes you do not teach")
+# Translators: after a count of classes, "2 classes you do not teach".
+private(Classroom, visible_to=access.classes_taught, outside=gettext_lazy("you do not teach"))
 private(Enrolment, visible_to=access.enrolments_taught, outside=_IN_CLASSES)
 private(Assignment, visible_to=access.assignments_taught, outside=_IN_CLASSES)
 private(

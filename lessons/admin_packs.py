@@ -27,10 +27,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import capfirst, filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from coexist.models import User
 from lessons import access
+from lessons.admin_sources import quoted
 from lessons.models import Lesson
 from lessons.packs import export_lessons, import_lessons
 from sources.packs import PACK_FORMAT, ImportReport, PackError
@@ -52,6 +55,18 @@ KINDS = (
     "lessons",
 )
 KEPT_AS_THEY_ARE = ("frameworks", "answer formats", "marking schemes")
+# What the preview calls each kind (a kind not here is shown as it is named).
+KIND_LABELS = {
+    "sources": gettext_lazy("sources"),
+    "provenance": gettext_lazy("provenance"),
+    "authors": gettext_lazy("authors"),
+    "themes": gettext_lazy("themes"),
+    "interpretations": gettext_lazy("interpretations"),
+    "frameworks": gettext_lazy("frameworks"),
+    "answer formats": gettext_lazy("answer formats"),
+    "marking schemes": gettext_lazy("marking schemes"),
+    "lessons": gettext_lazy("lessons"),
+}
 # The pack's lists whose records are named by a slug, and what one record is called.
 SLUGGED_LISTS = {
     "authors": "author",
@@ -62,22 +77,48 @@ SLUGGED_LISTS = {
     "marking_schemes": "marking scheme",
     "lessons": "lesson",
 }
+# A slug in a pack twice, said of each kind of record.
+REPEATED_SLUG = {
+    "author": gettext_lazy(
+        "author “%(slug)s” is in this pack twice; each author needs its own slug."
+    ),
+    "theme": gettext_lazy("theme “%(slug)s” is in this pack twice; each theme needs its own slug."),
+    "source": gettext_lazy(
+        "source “%(slug)s” is in this pack twice; each source needs its own slug."
+    ),
+    "framework": gettext_lazy(
+        "framework “%(slug)s” is in this pack twice; each framework needs its own slug."
+    ),
+    "answer format": gettext_lazy(
+        "answer format “%(slug)s” is in this pack twice; each answer format needs its own slug."
+    ),
+    "marking scheme": gettext_lazy(
+        "marking scheme “%(slug)s” is in this pack twice; each marking scheme needs its own slug."
+    ),
+    "lesson": gettext_lazy(
+        "lesson “%(slug)s” is in this pack twice; each lesson needs its own slug."
+    ),
+}
 
 
 class PackUploadForm(forms.Form):
     pack = forms.FileField(
-        label="Lesson pack",
-        help_text=(
-            f"The .json file Coexist made with “Download the selected lessons as a lesson "
-            f"pack”, at most {filesizeformat(MAX_PACK_BYTES)}. You will see what it adds "
-            "before anything is imported."
+        label=gettext_lazy("Lesson pack"),
+        help_text=gettext_lazy(
+            "The .json file Coexist made with “Download the selected lessons as a lesson "
+            "pack”, at most %(size)s. You will see what it adds before anything is imported."
         ),
         error_messages={
-            "required": "Choose a lesson pack (a .json file) to upload.",
-            "empty": "That file is empty. Choose the .json file of a lesson pack.",
+            "required": gettext_lazy("Choose a lesson pack (a .json file) to upload."),
+            "empty": gettext_lazy("That file is empty. Choose the .json file of a lesson pack."),
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["pack"]
+        field.help_text = field.help_text % {"size": filesizeformat(MAX_PACK_BYTES)}
 
     def clean_pack(self):
         """The file read as JSON: `self.name`, `self.text` and `self.data`."""
@@ -85,26 +126,42 @@ class PackUploadForm(forms.Form):
         self.name = upload.name
         if upload.size > MAX_PACK_BYTES:
             raise forms.ValidationError(
-                f"“{upload.name}” is {filesizeformat(upload.size)}; a lesson pack may be at "
-                f"most {filesizeformat(MAX_PACK_BYTES)}. Export fewer lessons at a time."
+                _(
+                    "“%(name)s” is %(size)s; a lesson pack may be at most %(most)s. Export "
+                    "fewer lessons at a time."
+                )
+                % {
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "most": filesizeformat(MAX_PACK_BYTES),
+                }
             )
         try:
             self.text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(
-                f"“{upload.name}” is not a text file. Choose the .json file of a lesson pack."
+                _("“%(name)s” is not a text file. Choose the .json file of a lesson pack.")
+                % {"name": upload.name}
             ) from None
         try:
             self.data = json.loads(self.text, parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
-            where = (
-                f" (line {error.lineno}, column {error.colno}: {error.msg})"
-                if isinstance(error, json.JSONDecodeError)
-                else ""
-            )
-            raise forms.ValidationError(
-                f"“{upload.name}” is not JSON{where}. Choose the .json file of a lesson pack."
-            ) from None
+            if isinstance(error, json.JSONDecodeError):
+                message = _(
+                    # Translators: %(problem)s is the JSON reader's own words, in English.
+                    "“%(name)s” is not JSON (line %(line)s, column %(column)s: %(problem)s). "
+                    "Choose the .json file of a lesson pack."
+                ) % {
+                    "name": upload.name,
+                    "line": error.lineno,
+                    "column": error.colno,
+                    "problem": error.msg,
+                }
+            else:
+                message = _("“%(name)s” is not JSON. Choose the .json file of a lesson pack.") % {
+                    "name": upload.name
+                }
+            raise forms.ValidationError(message) from None
         return upload
 
 
@@ -137,6 +194,7 @@ class PackPreview:
             rows.append(
                 {
                     "kind": kind,
+                    "label": KIND_LABELS.get(kind, kind),
                     "created": self.report.created.get(kind, 0),
                     "updated": self.report.updated.get(kind, 0),
                     "reused": 0 if kept else unchanged,
@@ -180,11 +238,16 @@ def import_pack_for(
                 preview.imported = True
     except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as error:
         raise PackError(
-            "A record in this pack is not in the shape Coexist writes "
-            f"({type(error).__name__}: {error}). Export it again from Coexist."
+            _(
+                "A record in this pack is not in the shape Coexist writes "
+                "(%(error)s). Export it again from Coexist."
+            )
+            % {"error": f"{type(error).__name__}: {error}"}
         ) from None
     except (DataError, IntegrityError) as error:
-        raise PackError(f"The database refused a record in this pack: {error}") from None
+        raise PackError(
+            _("The database refused a record in this pack: %(error)s") % {"error": error}
+        ) from None
     return preview
 
 
@@ -210,12 +273,15 @@ def _import(user: User, data: object) -> PackPreview:
             outcome = "updated"
             lesson = existing[slug]
             if not access.can_edit_lesson(user, lesson):
-                owner = lesson.owner.shown_name if lesson.owner else "nobody (an old import)"
+                owner = lesson.owner.shown_name if lesson.owner else _("nobody (an old import)")
                 raise PackError(
-                    f"lesson “{slug}”: a lesson with this slug is already here, belonging to "
-                    f"{owner}, and this pack would change it; only its owner and co-editors "
-                    "may. Give the lesson in the pack another slug, or ask its owner to "
-                    "import the pack."
+                    _(
+                        "lesson “%(slug)s”: a lesson with this slug is already here, belonging "
+                        "to %(owner)s, and this pack would change it; only its owner and "
+                        "co-editors may. Give the lesson in the pack another slug, or ask its "
+                        "owner to import the pack."
+                    )
+                    % {"slug": slug, "owner": owner}
                 )
         title = record.get("title")
         lessons.append(
@@ -252,9 +318,7 @@ def _refuse_repeated_slugs(data: object) -> None:
             if not isinstance(slug, str):
                 continue
             if slug in seen:
-                raise PackError(
-                    f"{kind} “{slug}” is in this pack twice; each {kind} needs its own slug."
-                )
+                raise PackError(REPEATED_SLUG[kind] % {"slug": slug})
             seen.add(slug)
 
 
@@ -284,7 +348,11 @@ class PackImportMixin:
         try:
             preview = import_pack_for(request.user, form.data, commit=False)
         except PackError as error:
-            form.add_error("pack", f"“{form.name}” cannot be imported. {capfirst(str(error))}")
+            form.add_error(
+                "pack",
+                _("“%(name)s” cannot be imported. %(error)s")
+                % {"name": form.name, "error": capfirst(str(error))},
+            )
             return self._upload_page(request, form, status=400)
         return self._preview_page(request, form.name, form.text, preview)
 
@@ -298,8 +366,10 @@ class PackImportMixin:
                 request,
                 PackUploadForm(),
                 status=400,
-                problem="That preview is out of date: it was imported already, or another "
-                "pack was uploaded since. Nothing was imported. Upload the pack again.",
+                problem=_(
+                    "That preview is out of date: it was imported already, or another "
+                    "pack was uploaded since. Nothing was imported. Upload the pack again."
+                ),
             )
         name = pending["name"]
         try:
@@ -315,7 +385,8 @@ class PackImportMixin:
                 request,
                 PackUploadForm(),
                 status=409,
-                problem=f"Nothing was imported: something changed since the preview. {error}",
+                problem=_("Nothing was imported: something changed since the preview. %(error)s")
+                % {"error": error},
             )
         if not preview.imported:
             return self._preview_page(
@@ -342,7 +413,7 @@ class PackImportMixin:
     def _upload_page(
         self, request: HttpRequest, form: PackUploadForm, status: int = 200, problem: str = ""
     ) -> TemplateResponse:
-        context = {**self._context(request, "Import a lesson pack"), "form": form}
+        context = {**self._context(request, _("Import a lesson pack")), "form": form}
         context["problem"] = problem
         return TemplateResponse(
             request, "admin/lessons/lesson/import_pack.html", context, status=status
@@ -365,7 +436,7 @@ class PackImportMixin:
             "signature": preview.signature(),
         }
         context = {
-            **self._context(request, "Check the lesson pack before importing it"),
+            **self._context(request, _("Check the lesson pack before importing it")),
             "name": name,
             "token": token,
             "rows": preview.rows(),
@@ -384,14 +455,26 @@ class PackImportMixin:
 
 
 def _imported_message(name: str, preview: PackPreview) -> str:
-    def quoted(titles: list[str]) -> str:
-        return ", ".join(f"“{title}”" for title in titles)
+    def listed(titles: list[str]) -> str:
+        return ", ".join(quoted(title) for title in titles)
 
-    parts = [f"Imported “{name}”."]
+    parts = [_("Imported “%(name)s”.") % {"name": name}]
     if made := preview.lesson_field("created"):
-        parts.append(f"New lessons, yours to change: {quoted(made)}.")
+        parts.append(
+            ngettext(
+                # Translators: the English says "lessons" for one lesson too.
+                "New lessons, yours to change: %(titles)s.",
+                "New lessons, yours to change: %(titles)s.",
+                len(made),
+            )
+            % {"titles": listed(made)}
+        )
     if changed := preview.lesson_field("updated"):
-        parts.append(f"Changed: {quoted(changed)}.")
+        parts.append(
+            # Translators: lessons an import changed.
+            ngettext("Changed: %(titles)s.", "Changed: %(titles)s.", len(changed))
+            % {"titles": listed(changed)}
+        )
     if not made and not changed:
-        parts.append("No lesson was new or changed.")
+        parts.append(_("No lesson was new or changed."))
     return " ".join(parts)

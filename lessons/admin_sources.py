@@ -18,14 +18,22 @@ from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from lessons.models import Lesson, LessonSource
 from sources.access import visible_sources
-from sources.admin import ListedSourceSearch
+from sources.admin import ListedSourceSearch, decade_label
 from sources.models import Nature, Source, SourceAuthor, Theme, library_decades
 
 # A page of results a teacher can read through; more means the search should be narrower.
 PICKER_RESULTS = 100
+
+
+def quoted(title: str) -> str:
+    """A title in quotation marks, as a message lists several: “The thaw”."""
+    # Translators: a title in quotation marks, in a list of several.
+    return _("“%(title)s”") % {"title": title}
 
 
 def choice_label(source: Source) -> str:
@@ -71,41 +79,50 @@ class SourceSearchForm(forms.Form):
     """What a teacher is looking for in the library; every field may be left empty."""
 
     q = forms.CharField(
-        label="Search titles, authors and text",
+        label=gettext_lazy("Search titles, authors and text"),
         max_length=200,
         required=False,
         strip=True,
     )
     theme = forms.ModelChoiceField(
+        label=gettext_lazy("Theme"),
         queryset=Theme.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="Any theme",
-        error_messages={"invalid_choice": "There is no such theme; choose one from the list."},
+        empty_label=gettext_lazy("Any theme"),
+        error_messages={
+            "invalid_choice": gettext_lazy("There is no such theme; choose one from the list.")
+        },
     )
     nature = forms.ChoiceField(
-        choices=[("", "Any kind of source"), *Nature.choices],
+        label=gettext_lazy("Nature"),
+        choices=[("", gettext_lazy("Any kind of source")), *Nature.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose a kind of source from the list."},
+        error_messages={"invalid_choice": gettext_lazy("Choose a kind of source from the list.")},
     )
     kind = forms.ChoiceField(
-        label="Primary or secondary",
-        choices=[("", "Either"), ("primary", "Primary"), ("secondary", "Secondary")],
+        label=gettext_lazy("Primary or secondary"),
+        choices=[
+            ("", pgettext_lazy("primary or secondary source", "Either")),
+            ("primary", pgettext_lazy("kind of source", "Primary")),
+            ("secondary", pgettext_lazy("kind of source", "Secondary")),
+        ],
         required=False,
-        error_messages={"invalid_choice": "Choose primary, secondary or either."},
+        error_messages={"invalid_choice": gettext_lazy("Choose primary, secondary or either.")},
     )
     decade = forms.TypedChoiceField(
+        label=gettext_lazy("Decade"),
         coerce=int,
         empty_value=None,
         required=False,
-        error_messages={"invalid_choice": "Choose a decade from the list."},
+        error_messages={"invalid_choice": gettext_lazy("Choose a decade from the list.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        decades, _ = library_decades()
-        self.fields["decade"].choices = [("", "Any decade")] + [
-            (str(decade), f"{decade}s") for decade in decades
+        decades, _undated = library_decades()
+        self.fields["decade"].choices = [("", _("Any decade"))] + [
+            (str(decade), decade_label(decade)) for decade in decades
         ]
 
     def search(self, sources):
@@ -137,10 +154,12 @@ class ChosenSourcesForm(forms.Form):
     sources = forms.ModelMultipleChoiceField(
         queryset=Source.objects.none(),
         error_messages={
-            "required": "Tick at least one source to add; nothing was added.",
-            "invalid_choice": "Source %(value)s is not in the library (it may have been "
-            "deleted since the list was shown); nothing was added.",
-            "invalid_pk_value": "“%(pk)s” is not a source; nothing was added.",
+            "required": gettext_lazy("Tick at least one source to add; nothing was added."),
+            "invalid_choice": gettext_lazy(
+                "Source %(value)s is not in the library (it may have been "
+                "deleted since the list was shown); nothing was added."
+            ),
+            "invalid_pk_value": gettext_lazy("“%(pk)s” is not a source; nothing was added."),
         },
     )
 
@@ -192,12 +211,12 @@ def picker_context(lesson: Lesson | None) -> dict:
     """What the picker on the lesson's own page offers: the filters' choices and where it
     searches. Two queries (themes, decades)."""
     url = reverse("admin:lessons_lesson_library_search")
-    decades, _ = library_decades()
+    decades, _undated = library_decades()
     return {
         "search_url": f"{url}?lesson={lesson.pk}" if lesson and lesson.pk else url,
         "themes": list(Theme.objects.order_by("name").values_list("slug", "name")),
         "natures": Nature.choices,
-        "decades": [(str(decade), f"{decade}s") for decade in decades],
+        "decades": [(str(decade), decade_label(decade)) for decade in decades],
     }
 
 
@@ -232,7 +251,7 @@ class SourcePickerMixin:
         is, and the letter it has if `?lesson=` has it already. A fixed number of queries."""
         if request.method not in ("GET", "HEAD"):
             return JsonResponse(
-                {"message": "Search with GET."}, status=405, headers={"Allow": "GET, HEAD"}
+                {"message": _("Search with GET.")}, status=405, headers={"Allow": "GET, HEAD"}
             )
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
@@ -302,14 +321,24 @@ class SourcePickerMixin:
 
     def _say_what_was_added(self, request, added: list[LessonSource], asked: int) -> None:
         if added:
-            names = "; ".join(f"{ls.name}, “{ls.source.shown_title}”" for ls in added)
-            messages.success(request, f"Added to the lesson: {names}.")
+            names = "; ".join(
+                # Translators: one source added to a lesson, in a list: Source C, “The thaw”.
+                _("%(name)s, %(title)s") % {"name": ls.name, "title": quoted(ls.source.shown_title)}
+                for ls in added
+            )
+            messages.success(request, _("Added to the lesson: %(sources)s.") % {"sources": names})
         if len(added) < asked:
             skipped = asked - len(added)
             messages.warning(
                 request,
-                f"{skipped} of the chosen sources {'was' if skipped == 1 else 'were'} "
-                "already in the lesson and kept where they were.",
+                ngettext(
+                    "%(count)s of the chosen sources was already in the lesson and kept where "
+                    "they were.",
+                    "%(count)s of the chosen sources were already in the lesson and kept where "
+                    "they were.",
+                    skipped,
+                )
+                % {"count": skipped},
             )
 
     def _picker(self, request, lesson: Lesson, search: SourceSearchForm, *, status: int):
@@ -320,7 +349,7 @@ class SourcePickerMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Add sources to “{lesson.title}”",
+            "title": _("Add sources to “%(title)s”") % {"title": lesson.title},
             "lesson": lesson,
             "original": lesson,
             "search": search,

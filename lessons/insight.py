@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lessons.models import Extent, Rating, SourceAnnotation, Submission, region_percent
 from sources.text import anchor_text, find_quote
@@ -34,10 +36,10 @@ def bars(counts: Counter, labels: dict[int, str]) -> list[Bar]:
 class Stage(models.TextChoices):
     """Where a student is with an assignment, as the teacher's pages name it."""
 
-    NOT_STARTED = "not_started", "Not started"
-    WORKING = "working", "Working"
-    TO_MARK = "to_mark", "To mark"
-    RETURNED = "returned", "Returned"
+    NOT_STARTED = "not_started", gettext_lazy("Not started")
+    WORKING = "working", gettext_lazy("Working")
+    TO_MARK = "to_mark", gettext_lazy("To mark")
+    RETURNED = "returned", gettext_lazy("Returned")
 
 
 def stage(answer_status: str | None, started: bool) -> Stage:
@@ -259,5 +261,13 @@ def interpretation_bars(submissions, interpretations) -> list[Bar]:
     counts = Counter(
         s.preferred_interpretation_id for s in submissions if s.preferred_interpretation_id
     )
-    labels = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
+    labels = {i.pk: interpretation_label(i) for i in interpretations}
     return bars(counts, labels)
+
+
+def interpretation_label(interpretation) -> str:
+    """“Historian: position”, as the dashboard and the marks export name an interpretation."""
+    return _("%(historian)s: %(position)s") % {
+        "historian": interpretation.historian.name,
+        "position": interpretation.position,
+    }

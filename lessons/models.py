@@ -13,7 +13,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
+from coexist.i18n import ChoiceLabels
 from sources.models import Interpretation, Source
 
 
@@ -46,17 +50,32 @@ class Usage:
         """“the work of 23 students in 2 classes”, and for a reader, the classes they
         teach: “… in 2 classes (10H History and 1 you do not teach)”, “… in 1 class
         (10H History)”, “… in 3 classes you do not teach”."""
-        people = f"{self.students} student{'' if self.students == 1 else 's'}"
+        # Translators: the phrase is set inside longer messages, e.g. “Answers to this
+        # prompt are kept under “origin” in the work of 23 students in 2 classes; …”.
+        people = ngettext("%(count)s student", "%(count)s students", self.students) % {
+            "count": self.students
+        }
         total = len(self.classes)
-        said = f"the work of {people} in {total} class{'' if total == 1 else 'es'}"
+        said = ngettext(
+            "the work of %(students)s in %(count)s class",
+            "the work of %(students)s in %(count)s classes",
+            total,
+        ) % {"students": people, "count": total}
         if self.shown is None:
             return said
         named = [name for pk, name in self.classes if pk in self.shown]
         others = total - len(named)
         if not named:
-            return f"{said} you do not teach"
+            # Translators: %(work)s is “the work of 23 students in 3 classes”.
+            return _("%(work)s you do not teach") % {"work": said}
         if others:
-            return f"{said} ({', '.join(named)} and {others} you do not teach)"
+            # Translators: %(work)s is “the work of 23 students in 2 classes”, %(classes)s
+            # the names of the classes the reader teaches, %(count)s the number of others.
+            return ngettext(
+                "%(work)s (%(classes)s and %(count)s you do not teach)",
+                "%(work)s (%(classes)s and %(count)s you do not teach)",
+                others,
+            ) % {"work": said, "classes": ", ".join(named), "count": others}
         return f"{said} ({', '.join(named)})"
 
 
@@ -89,22 +108,33 @@ def usage_of(*querysets) -> Usage:
 class Framework(models.Model):
     """An analysis scaffold (OPVL, SOAPSTone…) stored as data so teachers can add their own."""
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=120, unique=True)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=120, unique=True)
     short_name = models.CharField(
-        max_length=30, blank=True, help_text="An abbreviation students know, e.g. “OPVL”."
+        verbose_name=gettext_lazy("short name"),
+        max_length=30,
+        blank=True,
+        help_text=gettext_lazy("An abbreviation students know, e.g. “OPVL”."),
     )
     description = models.TextField(
-        blank=True, max_length=2000, help_text="What the framework is for, shown to students."
+        verbose_name=gettext_lazy("description"),
+        blank=True,
+        max_length=2000,
+        help_text=gettext_lazy("What the framework is for, shown to students."),
     )
     judgement_prompt = models.CharField(
+        verbose_name=gettext_lazy("judgement prompt"),
         max_length=300,
         blank=True,
-        help_text="The overall question the framework leads to, e.g. “How useful is this "
-        "source for the enquiry?”",
+        help_text=gettext_lazy(
+            "The overall question the framework leads to, e.g. “How useful is this "
+            "source for the enquiry?”"
+        ),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("framework")
+        verbose_name_plural = gettext_lazy("frameworks")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -117,30 +147,54 @@ class Framework(models.Model):
 CORE_PROMPTS_MAX = 3  # prompts in a framework's short version
 
 
+def _core_prompts_help() -> str:
+    return _("The short version of the framework asks only these (at most %(max)s).") % {
+        "max": CORE_PROMPTS_MAX
+    }
+
+
 class Prompt(RefusesDeletionInUse, models.Model):
     """One step of a framework: a heading, the questions to ask, and ways to begin."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="prompts")
-    order = models.PositiveSmallIntegerField(default=0)
-    key = models.SlugField(max_length=40, help_text="Short identifier, e.g. “origin”.")
-    label = models.CharField(max_length=120)
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=gettext_lazy("framework"),
+        on_delete=models.CASCADE,
+        related_name="prompts",
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
+    key = models.SlugField(
+        verbose_name=gettext_lazy("key"),
+        max_length=40,
+        help_text=gettext_lazy("Short identifier, e.g. “origin”."),
+    )
+    label = models.CharField(verbose_name=gettext_lazy("label"), max_length=120)
     guiding_questions = models.TextField(
-        blank=True, max_length=2000, help_text="One question per line."
+        verbose_name=gettext_lazy("guiding questions"),
+        blank=True,
+        max_length=2000,
+        help_text=gettext_lazy("One question per line."),
     )
     sentence_starters = models.TextField(
-        blank=True, max_length=2000, help_text="One sentence starter per line."
+        verbose_name=gettext_lazy("sentence starters"),
+        blank=True,
+        max_length=2000,
+        help_text=gettext_lazy("One sentence starter per line."),
     )
     required = models.BooleanField(
-        default=True, help_text="Students must answer it before marking a source as done."
+        verbose_name=gettext_lazy("required"),
+        default=True,
+        help_text=gettext_lazy("Students must answer it before marking a source as done."),
     )
     core = models.BooleanField(
-        "in the short version",
+        gettext_lazy("in the short version"),
         default=False,
-        help_text=f"The short version of the framework asks only these "
-        f"(at most {CORE_PROMPTS_MAX}).",
+        help_text=lazy(_core_prompts_help, str)(),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("prompt")
+        verbose_name_plural = gettext_lazy("prompts")
         ordering = ["framework_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "key"], name="unique_prompt_key"),
@@ -170,16 +224,19 @@ class Prompt(RefusesDeletionInUse, models.Model):
         if used := old.usage():
             raise ValidationError(
                 {
-                    "key": f"Answers to this prompt are kept under “{before['key']}” in "
-                    f"{used.phrase()}; changing it would hide them. Change the label instead."
+                    "key": _(
+                        "Answers to this prompt are kept under “%(key)s” in %(work)s; changing "
+                        "it would hide them. Change the label instead."
+                    )
+                    % {"key": before["key"], "work": used.phrase()}
                 }
             )
 
     def in_use_message(self, used: Usage) -> str:
-        return (
-            f"The prompt “{self.label}” has answers in {used.phrase()}, so it cannot be "
-            "removed. Make it optional instead, or build a new framework."
-        )
+        return _(
+            "The prompt “%(label)s” has answers in %(work)s, so it cannot be removed. Make "
+            "it optional instead, or build a new framework."
+        ) % {"label": self.label, "work": used.phrase()}
 
     @property
     def question_list(self) -> list[str]:
@@ -195,19 +252,28 @@ class AnswerFormat(models.Model):
     suggested length, and an overall word limit. A lesson without one has the single
     answer box."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True, max_length=2000)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=80, unique=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=120)
+    description = models.TextField(
+        verbose_name=gettext_lazy("description"), blank=True, max_length=2000
+    )
     word_limit = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The most words in all the sections together."
+        verbose_name=gettext_lazy("word limit"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The most words in all the sections together."),
     )
     counts_works_cited = models.BooleanField(
-        "works cited count toward the limit",
+        gettext_lazy("works cited count toward the limit"),
         default=False,
-        help_text="Words in citations' notes never count; those in the text always do.",
+        help_text=gettext_lazy(
+            "Words in citations' notes never count; those in the text always do."
+        ),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("answer format")
+        verbose_name_plural = gettext_lazy("answer formats")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -219,31 +285,46 @@ class AnswerFormat(models.Model):
     def counting_rule(self) -> str:
         """What counts toward the limit, in words for the student."""
         if self.counts_works_cited:
-            return "Your text and the list of works cited count; the notes do not."
-        return "Only your text counts: the notes and the list of works cited do not."
+            return _("Your text and the list of works cited count; the notes do not.")
+        return _("Only your text counts: the notes and the list of works cited do not.")
 
 
 class AnswerSection(models.Model):
     """One part of an answer format: "Identification and evaluation of sources"."""
 
     answer_format = models.ForeignKey(
-        AnswerFormat, on_delete=models.CASCADE, related_name="sections"
+        AnswerFormat,
+        verbose_name=gettext_lazy("answer format"),
+        on_delete=models.CASCADE,
+        related_name="sections",
     )
-    order = models.PositiveSmallIntegerField(default=0)
-    key = models.SlugField(max_length=40, help_text="Short identifier, e.g. “sources”.")
-    title = models.CharField(max_length=200)
-    guidance = models.TextField(blank=True, max_length=3000)
-    suggested_words = models.PositiveIntegerField(null=True, blank=True)
-    word_limit = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
+    key = models.SlugField(
+        verbose_name=gettext_lazy("key"),
+        max_length=40,
+        help_text=gettext_lazy("Short identifier, e.g. “sources”."),
+    )
+    title = models.CharField(verbose_name=gettext_lazy("title"), max_length=200)
+    guidance = models.TextField(verbose_name=gettext_lazy("guidance"), blank=True, max_length=3000)
+    suggested_words = models.PositiveIntegerField(
+        verbose_name=gettext_lazy("suggested words"), null=True, blank=True
+    )
+    word_limit = models.PositiveIntegerField(
+        verbose_name=gettext_lazy("word limit"), null=True, blank=True
+    )
     evaluates_sources = models.PositiveSmallIntegerField(
-        "sources to evaluate",
+        gettext_lazy("sources to evaluate"),
         default=0,
         validators=[MaxValueValidator(5)],
-        help_text="How many of the lesson's sources the student picks to evaluate here; "
-        "their own analysis of them is offered as a starting draft.",
+        help_text=gettext_lazy(
+            "How many of the lesson's sources the student picks to evaluate here; "
+            "their own analysis of them is offered as a starting draft."
+        ),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("answer section")
+        verbose_name_plural = gettext_lazy("answer sections")
         ordering = ["answer_format_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -258,11 +339,15 @@ class AnswerSection(models.Model):
 class MarkingScheme(models.Model):
     """Marks per criterion, each with level descriptors, e.g. IB criteria A, B and C."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True, max_length=2000)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=80, unique=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=120)
+    description = models.TextField(
+        verbose_name=gettext_lazy("description"), blank=True, max_length=2000
+    )
 
     class Meta:
+        verbose_name = gettext_lazy("marking scheme")
+        verbose_name_plural = gettext_lazy("marking schemes")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -277,17 +362,27 @@ class Criterion(RefusesDeletionInUse, models.Model):
     marked on it the key stays, the criterion stays and its maximum does not drop below a
     mark given."""
 
-    scheme = models.ForeignKey(MarkingScheme, on_delete=models.CASCADE, related_name="criteria")
-    order = models.PositiveSmallIntegerField(default=0)
-    key = models.CharField(max_length=8, help_text="Short name, e.g. “A”.")
-    title = models.CharField(max_length=200)
+    scheme = models.ForeignKey(
+        MarkingScheme,
+        verbose_name=gettext_lazy("scheme"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
+    key = models.CharField(
+        verbose_name=gettext_lazy("key"),
+        max_length=8,
+        help_text=gettext_lazy("Short name, e.g. “A”."),
+    )
+    title = models.CharField(verbose_name=gettext_lazy("title"), max_length=200)
     max_mark = models.PositiveSmallIntegerField(
-        "maximum mark", validators=[MinValueValidator(1), MaxValueValidator(100)]
+        gettext_lazy("maximum mark"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
 
     class Meta:
+        verbose_name = gettext_lazy("criterion")
         ordering = ["scheme_id", "order", "pk"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = gettext_lazy("criteria")
         constraints = [
             models.UniqueConstraint(fields=["scheme", "key"], name="unique_criterion_key"),
         ]
@@ -305,10 +400,10 @@ class Criterion(RefusesDeletionInUse, models.Model):
         return usage_of(self._marked(self.key, self.scheme_id))
 
     def in_use_message(self, used: Usage) -> str:
-        return (
-            f"Criterion {self.key} has marks in {used.phrase()}, so it cannot be removed: "
-            "the marks are kept under it. Build a new scheme for new criteria."
-        )
+        return _(
+            "Criterion %(key)s has marks in %(work)s, so it cannot be removed: the marks are "
+            "kept under it. Build a new scheme for new criteria."
+        ) % {"key": self.key, "work": used.phrase()}
 
     def clean(self) -> None:
         if self.pk is None:
@@ -320,8 +415,11 @@ class Criterion(RefusesDeletionInUse, models.Model):
         if before["key"] != self.key and (used := usage_of(marked)):
             raise ValidationError(
                 {
-                    "key": f"Marks on this criterion are kept under “{before['key']}” in "
-                    f"{used.phrase()}; changing it would hide them. Change the title instead."
+                    "key": _(
+                        "Marks on this criterion are kept under “%(key)s” in %(work)s; "
+                        "changing it would hide them. Change the title instead."
+                    )
+                    % {"key": before["key"], "work": used.phrase()}
                 }
             )
         if (
@@ -331,19 +429,26 @@ class Criterion(RefusesDeletionInUse, models.Model):
             ).exists()
         ):
             raise ValidationError(
-                {"max_mark": "Work has been given more than that on this criterion already."}
+                {"max_mark": _("Work has been given more than that on this criterion already.")}
             )
 
 
 class MarkBand(models.Model):
     """A level of a criterion: the marks it spans and what work in it does."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="bands")
-    low = models.PositiveSmallIntegerField()
-    high = models.PositiveSmallIntegerField()
-    descriptor = models.TextField(max_length=2000)
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=gettext_lazy("criterion"),
+        on_delete=models.CASCADE,
+        related_name="bands",
+    )
+    low = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("low"))
+    high = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("high"))
+    descriptor = models.TextField(verbose_name=gettext_lazy("descriptor"), max_length=2000)
 
     class Meta:
+        verbose_name = gettext_lazy("mark band")
+        verbose_name_plural = gettext_lazy("mark bands")
         ordering = ["criterion_id", "low", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="band_in_order"),
@@ -354,10 +459,13 @@ class MarkBand(models.Model):
 
     def clean(self) -> None:
         if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValidationError({"high": "The top of a band cannot be below its bottom."})
+            raise ValidationError({"high": _("The top of a band cannot be below its bottom.")})
         if self.criterion_id and self.high is not None and self.high > self.criterion.max_mark:
             raise ValidationError(
-                {"high": f"The criterion's maximum is {self.criterion.max_mark}."}
+                {
+                    "high": _("The criterion's maximum is %(max)s.")
+                    % {"max": self.criterion.max_mark}
+                }
             )
 
 
@@ -373,75 +481,95 @@ class LessonQuerySet(models.QuerySet):
 class Lesson(models.Model):
     """A research question with the sources, terms and interpretations students weigh."""
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(verbose_name=gettext_lazy("title"), max_length=200)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=200, unique=True)
     research_question = models.CharField(
+        verbose_name=gettext_lazy("research question"),
         max_length=500,
-        help_text="What students answer, e.g. “To what extent did Khrushchev's policy of "
-        "peaceful coexistence alter…?”",
+        help_text=gettext_lazy(
+            "What students answer, e.g. “To what extent did Khrushchev's policy of "
+            "peaceful coexistence alter…?”"
+        ),
     )
     starter = models.TextField(
-        "starter activity",
+        gettext_lazy("starter activity"),
         blank=True,
         max_length=3000,
-        help_text="A warm-up question or task shown before the sources.",
+        help_text=gettext_lazy("A warm-up question or task shown before the sources."),
     )
     introduction = models.TextField(
-        blank=True, max_length=5000, help_text="Background students read first."
+        verbose_name=gettext_lazy("introduction"),
+        blank=True,
+        max_length=5000,
+        help_text=gettext_lazy("Background students read first."),
     )
     framework = models.ForeignKey(
         Framework,
+        verbose_name=gettext_lazy("framework"),
         on_delete=models.PROTECT,
         related_name="lessons",
-        help_text="The scaffold students use to analyse each source.",
+        help_text=gettext_lazy("The scaffold students use to analyse each source."),
     )
     interpretations = models.ManyToManyField(
         Interpretation,
+        verbose_name=gettext_lazy("interpretations"),
         blank=True,
         related_name="lessons",
-        help_text="Historians' arguments students weigh in their answer.",
+        help_text=gettext_lazy("Historians' arguments students weigh in their answer."),
     )
     answer_format = models.ForeignKey(
         AnswerFormat,
+        verbose_name=gettext_lazy("answer format"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="lessons",
-        help_text="Sections the answer is written in, e.g. the IB Historical Investigation. "
-        "Left empty, students write one answer with the “to what extent” scale.",
+        help_text=gettext_lazy(
+            "Sections the answer is written in, e.g. the IB Historical Investigation. "
+            "Left empty, students write one answer with the “to what extent” scale."
+        ),
     )
     marking_scheme = models.ForeignKey(
         MarkingScheme,
+        verbose_name=gettext_lazy("marking scheme"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="lessons",
-        help_text="Criteria the answer is marked on. Left empty, it gets one mark.",
+        help_text=gettext_lazy("Criteria the answer is marked on. Left empty, it gets one mark."),
     )
     published = models.BooleanField(
-        default=False, help_text="Only published lessons can be assigned to classes."
+        verbose_name=gettext_lazy("published"),
+        default=False,
+        help_text=gettext_lazy("Only published lessons can be assigned to classes."),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("owner"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="lessons_owned",
-        help_text="Who may change this lesson (with its co-editors). Everyone else may view, "
-        "preview, assign and duplicate it.",
+        help_text=gettext_lazy(
+            "Who may change this lesson (with its co-editors). Everyone else may view, "
+            "preview, assign and duplicate it."
+        ),
     )
     co_editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("co editors"),
         blank=True,
         related_name="lessons_co_edited",
-        help_text="Colleagues who may change this lesson too.",
+        help_text=gettext_lazy("Colleagues who may change this lesson too."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"), auto_now=True)
 
     objects = LessonQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("lesson")
+        verbose_name_plural = gettext_lazy("lessons")
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -485,17 +613,17 @@ class Lesson(models.Model):
         if changed and (used := self.usage()):
             errors = {}
             if "framework" in changed:
-                errors["framework"] = (
-                    f"Students have started this lesson — {used.phrase()} — so its framework "
-                    "cannot change: their answers follow its prompts. Duplicate the lesson to "
-                    "use another framework."
-                )
+                errors["framework"] = _(
+                    "Students have started this lesson — %(work)s — so its framework cannot "
+                    "change: their answers follow its prompts. Duplicate the lesson to use "
+                    "another framework."
+                ) % {"work": used.phrase()}
             if "answer_format" in changed:
-                errors["answer_format"] = (
-                    f"Students have started this lesson — {used.phrase()} — so the way its "
-                    "answer is written cannot change: their answers follow its sections. "
-                    "Duplicate the lesson to use another format."
-                )
+                errors["answer_format"] = _(
+                    "Students have started this lesson — %(work)s — so the way its answer is "
+                    "written cannot change: their answers follow its sections. Duplicate the "
+                    "lesson to use another format."
+                ) % {"work": used.phrase()}
             raise ValidationError(errors)
 
     def check_interpretations_kept(self, interpretations) -> None:
@@ -510,11 +638,19 @@ class Lesson(models.Model):
             dropped = Interpretation.objects.filter(
                 pk__in=chosen.values("preferred_interpretation")
             ).select_related("historian")
-            names = ", ".join(f"“{i}”" for i in dropped)
+            # Translators: an interpretation's name in quotation marks, in a list.
+            names = ", ".join(pgettext("quoted name", "“%(name)s”") % {"name": i} for i in dropped)
             raise ValidationError(
-                f"Students chose {names} as the most convincing interpretation "
-                f"({used.phrase()}), so it stays in this lesson. Duplicate the lesson to offer "
-                "other interpretations."
+                ngettext(
+                    "Students chose %(names)s as the most convincing interpretation (%(work)s), "
+                    "so it stays in this lesson. Duplicate the lesson to offer other "
+                    "interpretations.",
+                    "Students chose %(names)s as the most convincing interpretation (%(work)s), "
+                    "so it stays in this lesson. Duplicate the lesson to offer other "
+                    "interpretations.",
+                    len(dropped),
+                )
+                % {"names": names, "work": used.phrase()}
             )
 
     def assign_labels(self) -> None:
@@ -543,11 +679,11 @@ def source_label(index: int) -> str:
 
 
 class Rating(models.IntegerChoices):
-    VERY_UNRELIABLE = 1, "Very unreliable"
-    UNRELIABLE = 2, "Mostly unreliable"
-    MIXED = 3, "Partly reliable"
-    RELIABLE = 4, "Mostly reliable"
-    VERY_RELIABLE = 5, "Very reliable"
+    VERY_UNRELIABLE = 1, gettext_lazy("Very unreliable")
+    UNRELIABLE = 2, gettext_lazy("Mostly unreliable")
+    MIXED = 3, gettext_lazy("Partly reliable")
+    RELIABLE = 4, gettext_lazy("Mostly reliable")
+    VERY_RELIABLE = 5, gettext_lazy("Very reliable")
 
 
 class LessonSourceQuerySet(models.QuerySet):
@@ -566,19 +702,19 @@ class ProvenancePart(models.TextChoices):
     """Parts of a source's provenance a teacher may hold back until a student has
     finished analysing it: the ones that tend to answer the questions for them."""
 
-    PLACE = "place", "Where"
-    OCCASION = "occasion", "Occasion"
-    CONTEXT = "context", "Why and in what circumstances"
-    AUDIENCE = "audience", "For whom"
+    PLACE = "place", pgettext_lazy("provenance part", "Where")
+    OCCASION = "occasion", pgettext_lazy("provenance part", "Occasion")
+    CONTEXT = "context", gettext_lazy("Why and in what circumstances")
+    AUDIENCE = "audience", pgettext_lazy("provenance part", "For whom")
 
 
 class Reveal(models.TextChoices):
     """When a student sees who made a source and what it is taken to mean."""
 
-    AT_ONCE = "at_once", "Show everything at once"
-    PREDICT = "predict", "Predict the provenance first"
-    INTERPRET = "interpret", "Interpret first"
-    TEACHER = "teacher", "Reveal when I say"
+    AT_ONCE = "at_once", gettext_lazy("Show everything at once")
+    PREDICT = "predict", gettext_lazy("Predict the provenance first")
+    INTERPRET = "interpret", gettext_lazy("Interpret first")
+    TEACHER = "teacher", gettext_lazy("Reveal when I say")
 
 
 def region_percent(region: dict) -> dict:
@@ -626,77 +762,108 @@ class Hidden:
         return self.provenance or self.interpretation
 
 
-class LessonSource(RefusesDeletionInUse, models.Model):
+class LessonSource(RefusesDeletionInUse, ChoiceLabels, models.Model):
     """A library source placed in a lesson, with its label and the teacher's own judgement."""
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_sources")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="lesson_uses")
-    order = models.PositiveSmallIntegerField(default=0)
+    lesson = models.ForeignKey(
+        Lesson,
+        verbose_name=gettext_lazy("lesson"),
+        on_delete=models.CASCADE,
+        related_name="lesson_sources",
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=gettext_lazy("source"),
+        on_delete=models.PROTECT,
+        related_name="lesson_uses",
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
     label = models.CharField(
-        max_length=4, blank=True, help_text="Left empty, it is set from the order: A, B, C…"
+        verbose_name=gettext_lazy("label"),
+        max_length=4,
+        blank=True,
+        help_text=gettext_lazy("Left empty, it is set from the order: A, B, C…"),
     )
     section = models.CharField(
-        "bibliography section",
+        gettext_lazy("bibliography section"),
         max_length=80,
         blank=True,
-        help_text="e.g. Introductory, Primary, Print, Media and background.",
+        help_text=gettext_lazy("e.g. Introductory, Primary, Print, Media and background."),
     )
     caption = models.CharField(
-        max_length=500, blank=True, help_text="Optional line shown with the source in this lesson."
+        verbose_name=gettext_lazy("caption"),
+        max_length=500,
+        blank=True,
+        help_text=gettext_lazy("Optional line shown with the source in this lesson."),
     )
     model_rating = models.PositiveSmallIntegerField(
-        "your reliability rating",
+        gettext_lazy("your reliability rating"),
         choices=Rating,
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="Hidden from students until their work is returned.",
+        help_text=gettext_lazy("Hidden from students until their work is returned."),
     )
     model_notes = models.TextField(
-        "your notes on it",
+        gettext_lazy("your notes on it"),
         blank=True,
         max_length=3000,
-        help_text="Your model judgement; hidden from students until their work is returned.",
+        help_text=gettext_lazy(
+            "Your model judgement; hidden from students until their work is returned."
+        ),
     )
     retired = models.BooleanField(
+        verbose_name=gettext_lazy("retired"),
         default=False,
-        help_text="Take the source out of the lesson without losing work: students who have "
-        "not started it no longer see it; those who have keep it, read-only.",
+        help_text=gettext_lazy(
+            "Take the source out of the lesson without losing work: students who have "
+            "not started it no longer see it; those who have keep it, read-only."
+        ),
     )
     reveal = models.CharField(
-        "when students see who made it",
+        gettext_lazy("when students see who made it"),
         max_length=10,
         choices=Reveal,
         default=Reveal.AT_ONCE,
-        help_text="Predict first: who made it, when, why and for whom stay hidden until the "
-        "student writes their own guess. Interpret first: your interpretation below stays "
-        "hidden until they write their own reading. Reveal when I say: both stay hidden "
-        "until you reveal them to the class from the dashboard.",
+        help_text=gettext_lazy(
+            "Predict first: who made it, when, why and for whom stay hidden until the "
+            "student writes their own guess. Interpret first: your interpretation below stays "
+            "hidden until they write their own reading. Reveal when I say: both stay hidden "
+            "until you reveal them to the class from the dashboard."
+        ),
     )
     held_back = models.JSONField(
-        "provenance shown only after the analysis",
+        gettext_lazy("provenance shown only after the analysis"),
         default=list,
         blank=True,
-        help_text="Parts of the provenance students see once they mark their analysis "
-        "finished, so it informs without answering for them.",
+        help_text=gettext_lazy(
+            "Parts of the provenance students see once they mark their analysis "
+            "finished, so it informs without answering for them."
+        ),
     )
     short = models.BooleanField(
-        "short version of the framework",
+        gettext_lazy("short version of the framework"),
         default=False,
-        help_text="Ask only the framework's core questions about this source (for a "
-        "one-line quotation, say), whatever the assignment asks for the others.",
+        help_text=gettext_lazy(
+            "Ask only the framework's core questions about this source (for a "
+            "one-line quotation, say), whatever the assignment asks for the others."
+        ),
     )
     interpretation = models.TextField(
-        "interpretation for students",
+        gettext_lazy("interpretation for students"),
         blank=True,
         max_length=3000,
-        help_text="What the source means, in your words (for a cartoon: what it shows and "
-        "why). Shown with the source, or after the student's own reading (Interpret first).",
+        help_text=gettext_lazy(
+            "What the source means, in your words (for a cartoon: what it shows and "
+            "why). Shown with the source, or after the student's own reading (Interpret first)."
+        ),
     )
 
     objects = LessonSourceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("lesson source")
+        verbose_name_plural = gettext_lazy("lesson sources")
         ordering = ["lesson_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["lesson", "source"], name="unique_source_in_lesson"),
@@ -708,11 +875,13 @@ class LessonSource(RefusesDeletionInUse, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Source {self.label}: {self.source}" if self.label else str(self.source)
+        if not self.label:
+            return str(self.source)
+        return _("Source %(label)s: %(title)s") % {"label": self.label, "title": self.source}
 
     @property
     def name(self) -> str:
-        return f"Source {self.label}" if self.label else "This source"
+        return _("Source %(label)s") % {"label": self.label} if self.label else _("This source")
 
     def hidden_from(self, *, committed: bool, class_revealed: bool) -> Hidden:
         """What a student may not see yet of this source.
@@ -750,7 +919,7 @@ class LessonSource(RefusesDeletionInUse, models.Model):
     def clean(self) -> None:
         self.label = self.label.strip().upper()
         if self.label and not self.label.isalnum():
-            raise ValidationError({"label": "Use letters or numbers only, e.g. A or 3."})
+            raise ValidationError({"label": _("Use letters or numbers only, e.g. A or 3.")})
         if self.pk is None:
             return
         before = LessonSource.objects.filter(pk=self.pk).values("label", "source_id").first()
@@ -758,38 +927,43 @@ class LessonSource(RefusesDeletionInUse, models.Model):
             return
         errors = {}
         if before["label"] and before["label"] != self.label:
-            errors["label"] = (
-                f"Students have started this lesson, so Source {before['label']} keeps its "
-                "letter: answers and the research question name it."
-            )
+            errors["label"] = _(
+                "Students have started this lesson, so Source %(label)s keeps its letter: "
+                "answers and the research question name it."
+            ) % {"label": before["label"]}
         if before["source_id"] != self.source_id:
-            errors["source"] = (
-                f"Students have started this lesson, so Source {before['label']} cannot "
-                "become another source. Add the new one as a further source instead."
-            )
+            errors["source"] = _(
+                "Students have started this lesson, so Source %(label)s cannot become another "
+                "source. Add the new one as a further source instead."
+            ) % {"label": before["label"]}
         if errors and (used := self.lesson.usage()):
+            holds = _("The lesson holds %(work)s.") % {"work": used.phrase()}
             raise ValidationError(
-                {
-                    field: f"{message} The lesson holds {used.phrase()}."
-                    for field, message in errors.items()
-                }
+                {field: f"{message} {holds}" for field, message in errors.items()}
             )
 
     def in_use_message(self, used: Usage) -> str:
-        return (
-            f"{self.name} is used in {used.phrase()}, so it cannot be removed. Tick "
-            "“retired” instead: students who started it keep it, read-only, and nobody "
-            "else sees it."
-        )
+        # Translators: %(source)s is “Source B”; “retired” names the tick box.
+        return _(
+            "%(source)s is used in %(work)s, so it cannot be removed. Tick “retired” instead: "
+            "students who started it keep it, read-only, and nobody else sees it."
+        ) % {"source": self.name, "work": used.phrase()}
 
 
 class GlossaryTerm(models.Model):
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="glossary")
-    term = models.CharField(max_length=100)
-    definition = models.CharField(max_length=500)
-    order = models.PositiveSmallIntegerField(default=0)
+    lesson = models.ForeignKey(
+        Lesson,
+        verbose_name=gettext_lazy("lesson"),
+        on_delete=models.CASCADE,
+        related_name="glossary",
+    )
+    term = models.CharField(verbose_name=gettext_lazy("term"), max_length=100)
+    definition = models.CharField(verbose_name=gettext_lazy("definition"), max_length=500)
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
 
     class Meta:
+        verbose_name = gettext_lazy("glossary term")
+        verbose_name_plural = gettext_lazy("glossary terms")
         ordering = ["lesson_id", "order", "term"]
         constraints = [
             models.UniqueConstraint(fields=["lesson", "term"], name="unique_term_in_lesson"),
@@ -802,13 +976,16 @@ class GlossaryTerm(models.Model):
 class Fact(models.Model):
     """A "did you know" fact, written in the teacher's own words."""
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="facts")
-    text = models.TextField(max_length=1500)
-    order = models.PositiveSmallIntegerField(default=0)
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=gettext_lazy("lesson"), on_delete=models.CASCADE, related_name="facts"
+    )
+    text = models.TextField(verbose_name=gettext_lazy("text"), max_length=1500)
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
 
     class Meta:
+        verbose_name_plural = gettext_lazy("“did you know” facts")
         ordering = ["lesson_id", "order", "pk"]
-        verbose_name = "“did you know” fact"
+        verbose_name = gettext_lazy("“did you know” fact")
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -848,38 +1025,49 @@ class ClassroomQuerySet(models.QuerySet):
 class Classroom(models.Model):
     """A teaching group. Students join with its code; its teachers see their work."""
 
-    name = models.CharField(max_length=120, help_text="e.g. “10H History” or “IB HL, Year 2”.")
+    name = models.CharField(
+        verbose_name=gettext_lazy("name"),
+        max_length=120,
+        help_text=gettext_lazy("e.g. “10H History” or “IB HL, Year 2”."),
+    )
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("teachers"),
         related_name="classes_taught",
-        help_text="Everyone who teaches this class sees and marks its work.",
+        help_text=gettext_lazy("Everyone who teaches this class sees and marks its work."),
     )
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("students"),
         through="Enrolment",
         related_name="classes_joined",
         blank=True,
     )
     join_code = models.CharField(
+        verbose_name=gettext_lazy("join code"),
         max_length=JOIN_CODE_LENGTH,
         unique=True,
         default=new_join_code,
         editable=False,
-        help_text="What students type at /join/. Rotate it if it leaks.",
+        help_text=gettext_lazy("What students type at /join/. Rotate it if it leaks."),
     )
     joining_open = models.BooleanField(
-        "students may join with the code",
+        gettext_lazy("students may join with the code"),
         default=True,
-        help_text="Close joining once everyone is in; the code then stops working.",
+        help_text=gettext_lazy("Close joining once everyone is in; the code then stops working."),
     )
     archived = models.BooleanField(
-        default=False, help_text="Archived classes leave everyone's home page; nothing is deleted."
+        verbose_name=gettext_lazy("archived"),
+        default=False,
+        help_text=gettext_lazy("Archived classes leave everyone's home page; nothing is deleted."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
 
     objects = ClassroomQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("classroom")
+        verbose_name_plural = gettext_lazy("classrooms")
         ordering = ["archived", "name", "pk"]
 
     def __str__(self) -> str:
@@ -907,19 +1095,35 @@ class Classroom(models.Model):
         return code
 
 
-class Enrolment(models.Model):
+class Enrolment(ChoiceLabels, models.Model):
     class Route(models.TextChoices):
-        CODE = "code", "Joined with the class code"
-        ROSTER = "roster", "Added from a roster"
+        CODE = "code", gettext_lazy("Joined with the class code")
+        ROSTER = "roster", gettext_lazy("Added from a roster")
 
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrolments")
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    classroom = models.ForeignKey(
+        Classroom,
+        verbose_name=gettext_lazy("classroom"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
     )
-    route = models.CharField(max_length=10, choices=Route, default=Route.CODE, editable=False)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("student"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    route = models.CharField(
+        verbose_name=gettext_lazy("route"),
+        max_length=10,
+        choices=Route,
+        default=Route.CODE,
+        editable=False,
+    )
+    joined_at = models.DateTimeField(verbose_name=gettext_lazy("joined at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("enrolment")
+        verbose_name_plural = gettext_lazy("enrolments")
         ordering = [
             "classroom_id",
             "student__last_name",
@@ -931,7 +1135,7 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} in {self.classroom}"
+        return _("%(student)s in %(class)s") % {"student": self.student, "class": self.classroom}
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -943,47 +1147,72 @@ class Assignment(models.Model):
     """A lesson set for a class, with when it opens, when it is due and the late policy."""
 
     class State(models.TextChoices):
-        NOT_OPEN = "not_open", "Not open yet"
-        OPEN = "open", "Open"
-        LATE = "late", "Past due, late work accepted"
-        CLOSED = "closed", "Closed"
+        NOT_OPEN = "not_open", pgettext_lazy("assignment state", "Not open yet")
+        OPEN = "open", pgettext_lazy("assignment state", "Open")
+        LATE = "late", gettext_lazy("Past due, late work accepted")
+        CLOSED = "closed", pgettext_lazy("assignment state", "Closed")
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="assignments")
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    lesson = models.ForeignKey(
+        Lesson,
+        verbose_name=gettext_lazy("lesson"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    classroom = models.ForeignKey(
+        Classroom,
+        verbose_name=gettext_lazy("classroom"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
     opens_at = models.DateTimeField(
-        "opens", default=timezone.now, help_text="Students can start work from this moment."
+        pgettext_lazy("assignment", "opens"),
+        default=timezone.now,
+        help_text=gettext_lazy("Students can start work from this moment."),
     )
     due_at = models.DateTimeField(
-        "due", null=True, blank=True, help_text="Leave empty: no deadline."
+        pgettext_lazy("assignment", "due"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Leave empty: no deadline."),
     )
     late_work_accepted = models.BooleanField(
-        default=True, help_text="Students may still save and submit after the due date."
+        verbose_name=gettext_lazy("late work accepted"),
+        default=True,
+        help_text=gettext_lazy("Students may still save and submit after the due date."),
     )
     short_version = models.BooleanField(
-        "short version of the framework for everyone",
+        gettext_lazy("short version of the framework for everyone"),
         default=False,
-        help_text="Students answer only the framework's core questions on every source.",
+        help_text=gettext_lazy(
+            "Students answer only the framework's core questions on every source."
+        ),
     )
     short_for = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="short_assignments",
-        verbose_name="short version for these students",
-        help_text="Students of the class who answer only the core questions, while the "
-        "others answer them all.",
+        verbose_name=gettext_lazy("short version for these students"),
+        help_text=gettext_lazy(
+            "Students of the class who answer only the core questions, while the "
+            "others answer them all."
+        ),
     )
     class_comparison = models.BooleanField(
-        "students see the class's ratings once they finish a source",
+        gettext_lazy("students see the class's ratings once they finish a source"),
         default=False,
-        help_text="After a student marks a source finished, they see how many classmates "
-        "who also finished it gave each rating (no names, and only once three have). "
-        "Nothing about classmates is shown before.",
+        help_text=gettext_lazy(
+            "After a student marks a source finished, they see how many classmates "
+            "who also finished it gave each rating (no names, and only once three have). "
+            "Nothing about classmates is shown before."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("assignment")
+        verbose_name_plural = gettext_lazy("assignments")
         ordering = ["classroom", "due_at", "opens_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["lesson", "classroom"], name="unique_assignment"),
@@ -994,16 +1223,20 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lesson} for {self.classroom}"
+        return _("%(lesson)s for %(class)s") % {"lesson": self.lesson, "class": self.classroom}
 
     def clean(self) -> None:
         if self.due_at and self.opens_at and self.due_at <= self.opens_at:
-            raise ValidationError({"due_at": "The due date must come after the opening date."})
+            raise ValidationError({"due_at": _("The due date must come after the opening date.")})
         if self.pk is not None:
             self._check_work_stays()
         if self.lesson_id and not self.lesson.published:
             raise ValidationError(
-                {"lesson": "Publish this lesson before assigning it: students would see a draft."}
+                {
+                    "lesson": _(
+                        "Publish this lesson before assigning it: students would see a draft."
+                    )
+                }
             )
 
     def _check_work_stays(self) -> None:
@@ -1012,19 +1245,26 @@ class Assignment(models.Model):
         before = Assignment.objects.filter(pk=self.pk).values("lesson_id", "classroom_id").first()
         if before is None:
             return
-        moved = {}
+        moved = []
         if before["lesson_id"] != self.lesson_id:
-            moved["lesson"] = "lesson"
+            moved.append("lesson")
         if before["classroom_id"] != self.classroom_id:
-            moved["classroom"] = "class"
+            moved.append("classroom")
         if moved and (used := self.usage()):
+            messages = {
+                "lesson": _(
+                    "Students have started this assignment — %(work)s — so its lesson cannot "
+                    "change: their work belongs to it. Set the other lesson as a new "
+                    "assignment instead."
+                ),
+                "classroom": _(
+                    "Students have started this assignment — %(work)s — so its class cannot "
+                    "change: their work belongs to it. Set the other class as a new "
+                    "assignment instead."
+                ),
+            }
             raise ValidationError(
-                {
-                    field: f"Students have started this assignment — {used.phrase()} — so "
-                    f"its {word} cannot change: their work belongs to it. Set the other {word} "
-                    "as a new assignment instead."
-                    for field, word in moved.items()
-                }
+                {field: messages[field] % {"work": used.phrase()} for field in moved}
             )
 
     def usage(self) -> Usage:
@@ -1036,11 +1276,11 @@ class Assignment(models.Model):
     def in_use_message(self, used: Usage) -> str:
         """Why a tick on the class's page does not delete this assignment: that deletion
         has no confirmation, and the assignment's own delete page counts the work first."""
-        return (
-            f"“{self.lesson}” holds {used.phrase()}, so it is not deleted from the class's "
-            "page. To keep the work, leave it set; to delete the work with it, delete the "
-            "assignment from the assignments list, which counts what goes first."
-        )
+        return _(
+            "“%(lesson)s” holds %(work)s, so it is not deleted from the class's page. To keep "
+            "the work, leave it set; to delete the work with it, delete the assignment from "
+            "the assignments list, which counts what goes first."
+        ) % {"lesson": self.lesson, "work": used.phrase()}
 
     def state(self, now=None) -> Assignment.State:
         now = now or timezone.now()
@@ -1064,16 +1304,32 @@ class Assignment(models.Model):
 class ClassReveal(models.Model):
     """A teacher revealed a "reveal when I say" source to one class's assignment."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reveals")
-    lesson_source = models.ForeignKey(
-        LessonSource, on_delete=models.CASCADE, related_name="class_reveals"
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=gettext_lazy("assignment"),
+        on_delete=models.CASCADE,
+        related_name="reveals",
     )
-    revealed_at = models.DateTimeField(default=timezone.now)
+    lesson_source = models.ForeignKey(
+        LessonSource,
+        verbose_name=gettext_lazy("lesson source"),
+        on_delete=models.CASCADE,
+        related_name="class_reveals",
+    )
+    revealed_at = models.DateTimeField(
+        verbose_name=gettext_lazy("revealed at"), default=timezone.now
+    )
     revealed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("revealed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
 
     class Meta:
+        verbose_name = gettext_lazy("class reveal")
+        verbose_name_plural = gettext_lazy("class reveals")
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "lesson_source"], name="one_reveal_per_source"
@@ -1081,29 +1337,32 @@ class ClassReveal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lesson_source} revealed to {self.assignment}"
+        return _("%(source)s revealed to %(assignment)s") % {
+            "source": self.lesson_source,
+            "assignment": self.assignment,
+        }
 
 
 class HighlightTag(models.TextChoices):
-    EVIDENCE = "evidence", "Evidence"
-    CLAIM = "claim", "Claim"
-    BIAS = "bias", "Bias"
-    TONE = "tone", "Tone"
-    CONTEXT = "context", "Context"
-    QUESTION = "question", "Question"
+    EVIDENCE = "evidence", pgettext_lazy("highlight tag", "Evidence")
+    CLAIM = "claim", pgettext_lazy("highlight tag", "Claim")
+    BIAS = "bias", pgettext_lazy("highlight tag", "Bias")
+    TONE = "tone", pgettext_lazy("highlight tag", "Tone")
+    CONTEXT = "context", pgettext_lazy("highlight tag", "Context")
+    QUESTION = "question", pgettext_lazy("highlight tag", "Question")
 
 
 class Relation(models.TextChoices):
     """How a source stands to another: corroboration, in the student's judgement."""
 
-    AGREES = "agrees", "Agrees with"
-    CONTRADICTS = "contradicts", "Contradicts"
-    QUALIFIES = "qualifies", "Qualifies"
+    AGREES = "agrees", gettext_lazy("Agrees with")
+    CONTRADICTS = "contradicts", gettext_lazy("Contradicts")
+    QUALIFIES = "qualifies", gettext_lazy("Qualifies")
 
 
 class CitationRole(models.TextChoices):
-    SUPPORTS = "supports", "Supports my answer"
-    CHALLENGES = "challenges", "Challenges my answer"
+    SUPPORTS = "supports", gettext_lazy("Supports my answer")
+    CHALLENGES = "challenges", gettext_lazy("Challenges my answer")
 
 
 # Limits on what SourceAnnotation's JSON fields hold, which have no max_length to carry
@@ -1116,7 +1375,7 @@ REGIONS_MAX = 30  # marked regions on one image
 SECTION_MAX_LENGTH = 15000  # one section of an answer in sections (about 2,400 words)
 
 
-class SourceAnnotation(models.Model):
+class SourceAnnotation(ChoiceLabels, models.Model):
     """One student's analysis of one source in one assignment, saved as one document.
 
     Prompt responses, highlights and links live on this row so that a save is one
@@ -1130,57 +1389,84 @@ class SourceAnnotation(models.Model):
     """
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
+        IN_PROGRESS = "in_progress", pgettext_lazy("analysis status", "In progress")
+        DONE = "done", pgettext_lazy("analysis status", "Done")
 
     assignment = models.ForeignKey(
-        "Assignment", on_delete=models.CASCADE, related_name="annotations"
+        "Assignment",
+        verbose_name=gettext_lazy("assignment"),
+        on_delete=models.CASCADE,
+        related_name="annotations",
     )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("student"),
+        on_delete=models.CASCADE,
+        related_name="annotations",
     )
     # PROTECT: curriculum edits never take students' work with them (see lessons.protection).
     lesson_source = models.ForeignKey(
-        LessonSource, on_delete=models.PROTECT, related_name="annotations"
+        LessonSource,
+        verbose_name=gettext_lazy("lesson source"),
+        on_delete=models.PROTECT,
+        related_name="annotations",
     )
-    responses = models.JSONField(default=dict, blank=True)
+    responses = models.JSONField(verbose_name=gettext_lazy("responses"), default=dict, blank=True)
     rating = models.PositiveSmallIntegerField(
-        "reliability rating",
+        gettext_lazy("reliability rating"),
         choices=Rating,
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    rating_reason = models.TextField("why this rating", blank=True, max_length=3000)
-    highlights = models.JSONField(default=list, blank=True)
-    links = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.IN_PROGRESS)
+    rating_reason = models.TextField(gettext_lazy("why this rating"), blank=True, max_length=3000)
+    highlights = models.JSONField(verbose_name=gettext_lazy("highlights"), default=list, blank=True)
+    links = models.JSONField(verbose_name=gettext_lazy("links"), default=list, blank=True)
+    status = models.CharField(
+        verbose_name=gettext_lazy("status"),
+        max_length=12,
+        choices=Status,
+        default=Status.IN_PROGRESS,
+    )
     teacher_comment = models.TextField(
-        blank=True, max_length=3000, help_text="The teacher's comment on this source, when marking."
-    )
-    regions = models.JSONField(
-        default=list,
-        blank=True,
-        help_text="Marked parts of an image source: [{id, x, y, w, h, tag, note}], each "
-        "a fraction of the image's width or height, so they fit it at any size.",
-    )
-    prediction = models.TextField(
-        "prediction or own reading",
+        verbose_name=gettext_lazy("teacher comment"),
         blank=True,
         max_length=3000,
-        help_text="What the student wrote before the provenance or interpretation was revealed.",
+        help_text=gettext_lazy("The teacher's comment on this source, when marking."),
+    )
+    regions = models.JSONField(
+        verbose_name=gettext_lazy("regions"),
+        default=list,
+        blank=True,
+        help_text=gettext_lazy(
+            "Marked parts of an image source: [{id, x, y, w, h, tag, note}], each "
+            "a fraction of the image's width or height, so they fit it at any size."
+        ),
+    )
+    prediction = models.TextField(
+        gettext_lazy("prediction or own reading"),
+        blank=True,
+        max_length=3000,
+        help_text=gettext_lazy(
+            "What the student wrote before the provenance or interpretation was revealed."
+        ),
     )
     revealed_at = models.DateTimeField(
+        verbose_name=gettext_lazy("revealed at"),
         null=True,
         blank=True,
-        help_text="When the student committed their prediction and saw what was hidden; "
-        "the prediction cannot change after it.",
+        help_text=gettext_lazy(
+            "When the student committed their prediction and saw what was hidden; "
+            "the prediction cannot change after it."
+        ),
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(verbose_name=gettext_lazy("version"), default=1)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = gettext_lazy("source annotation")
+        verbose_name_plural = gettext_lazy("source annotations")
         ordering = ["assignment_id", "student_id", "lesson_source__order", "lesson_source_id"]
         constraints = [
             models.UniqueConstraint(
@@ -1193,7 +1479,11 @@ class SourceAnnotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} on {self.lesson_source}"
+        # Translators: a student's analysis of a source, as the admin names it.
+        return _("%(student)s on %(source)s") % {
+            "student": self.student,
+            "source": self.lesson_source,
+        }
 
     def earlier_answers(self, prompts) -> list[tuple[str, str]]:
         """Answers to prompts the lesson's framework no longer has, kept and shown
@@ -1224,11 +1514,11 @@ class SourceAnnotation(models.Model):
 class Extent(models.IntegerChoices):
     """The "to what extent" scale, each step with words so colour is never needed."""
 
-    NOT_AT_ALL = 1, "Not at all"
-    SMALL = 2, "To a small extent"
-    SOME = 3, "To some extent"
-    LARGE = 4, "To a large extent"
-    COMPLETELY = 5, "Completely"
+    NOT_AT_ALL = 1, gettext_lazy("Not at all")
+    SMALL = 2, gettext_lazy("To a small extent")
+    SOME = 3, gettext_lazy("To some extent")
+    LARGE = 4, gettext_lazy("To a large extent")
+    COMPLETELY = 5, gettext_lazy("Completely")
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -1238,7 +1528,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(Q(status="draft") | Q(status="returned", revision_allowed=True))
 
 
-class Submission(models.Model):
+class Submission(ChoiceLabels, models.Model):
     """A student's answer to the research question: one per student per assignment.
 
     `cited` maps a lesson source's id (as a string) to its CitationRole. Draft →
@@ -1247,76 +1537,119 @@ class Submission(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned"
+        DRAFT = "draft", pgettext_lazy("answer status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("answer status", "Submitted")
+        RETURNED = "returned", pgettext_lazy("answer status", "Returned")
 
     assignment = models.ForeignKey(
-        "Assignment", on_delete=models.CASCADE, related_name="submissions"
+        "Assignment",
+        verbose_name=gettext_lazy("assignment"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
     )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("student"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
     )
     judgement = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("judgement"),
         choices=Extent,
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    answer = models.TextField(blank=True, max_length=20000)
+    answer = models.TextField(verbose_name=gettext_lazy("answer"), blank=True, max_length=20000)
     sections = models.JSONField(
+        verbose_name=gettext_lazy("sections"),
         default=dict,
         blank=True,
-        help_text="For a lesson whose answer is in sections: {section key: text}, the text "
-        "holding citations as markers such as [@C, 12].",
+        help_text=gettext_lazy(
+            "For a lesson whose answer is in sections: {section key: text}, the text "
+            "holding citations as markers such as [@C, 12]."
+        ),
     )
     evaluated = models.JSONField(
+        verbose_name=gettext_lazy("evaluated"),
         default=list,
         blank=True,
-        help_text="The lesson sources (ids) the student chose to evaluate in their answer.",
+        help_text=gettext_lazy(
+            "The lesson sources (ids) the student chose to evaluate in their answer."
+        ),
     )
-    cited = models.JSONField(default=dict, blank=True)
+    cited = models.JSONField(verbose_name=gettext_lazy("cited"), default=dict, blank=True)
     preferred_interpretation = models.ForeignKey(
-        Interpretation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Interpretation,
+        verbose_name=gettext_lazy("preferred interpretation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    interpretation_reason = models.TextField(blank=True, max_length=3000)
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    interpretation_reason = models.TextField(
+        verbose_name=gettext_lazy("interpretation reason"), blank=True, max_length=3000
+    )
+    status = models.CharField(
+        verbose_name=gettext_lazy("status"), max_length=10, choices=Status, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(verbose_name=gettext_lazy("version"), default=1)
+    submitted_at = models.DateTimeField(
+        verbose_name=gettext_lazy("submitted at"), null=True, blank=True
+    )
     # The teacher's side, filled in when the work is returned.
-    feedback = models.TextField(blank=True, max_length=10000)
-    mark = models.PositiveSmallIntegerField(null=True, blank=True)
-    mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
+    feedback = models.TextField(verbose_name=gettext_lazy("feedback"), blank=True, max_length=10000)
+    mark = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("mark"), null=True, blank=True
+    )
+    mark_out_of = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("mark out of"), null=True, blank=True
+    )
     criterion_marks = models.JSONField(
+        verbose_name=gettext_lazy("criterion marks"),
         default=dict,
         blank=True,
-        help_text="Marks on the lesson's marking scheme: {criterion key: {mark, comment}}; "
-        "`mark` holds their total.",
+        help_text=gettext_lazy(
+            "Marks on the lesson's marking scheme: {criterion key: {mark, comment}}; "
+            "`mark` holds their total."
+        ),
     )
-    revision_allowed = models.BooleanField(default=False)
+    revision_allowed = models.BooleanField(
+        verbose_name=gettext_lazy("revision allowed"), default=False
+    )
     feedback_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("feedback by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who last saved feedback, so a colleague marking at once can be told.",
+        help_text=gettext_lazy(
+            "Who last saved feedback, so a colleague marking at once can be told."
+        ),
     )
-    feedback_at = models.DateTimeField(null=True, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True)
+    feedback_at = models.DateTimeField(
+        verbose_name=gettext_lazy("feedback at"), null=True, blank=True
+    )
+    returned_at = models.DateTimeField(
+        verbose_name=gettext_lazy("returned at"), null=True, blank=True
+    )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("returned by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("submission")
+        verbose_name_plural = gettext_lazy("submissions")
         ordering = ["assignment_id", "student_id"]
         constraints = [
             models.UniqueConstraint(
@@ -1335,7 +1668,10 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student}'s answer for {self.assignment}"
+        return _("%(student)s's answer for %(assignment)s") % {
+            "student": self.student,
+            "assignment": self.assignment,
+        }
 
     @classmethod
     def lock_reason(cls, status: str | None, revision_allowed: bool | None) -> str:
@@ -1350,11 +1686,11 @@ class Submission(models.Model):
         if status == cls.Status.RETURNED and revision_allowed:
             return ""
         if status == cls.Status.SUBMITTED:
-            return (
+            return _(
                 "You have submitted this work, so it cannot be changed until your teacher "
                 "returns it."
             )
-        return "Your teacher has returned this work without asking for a revision."
+        return _("Your teacher has returned this work without asking for a revision.")
 
 
 class FailedJoin(models.Model):
@@ -1364,67 +1700,111 @@ class FailedJoin(models.Model):
     and only keyed hashes are stored: neither the address nor the session key itself.
     """
 
-    client = models.CharField(max_length=64, db_index=True, help_text="A hash of the address.")
-    session = models.CharField(
-        max_length=64, db_index=True, blank=True, help_text="A hash of the session key."
+    client = models.CharField(
+        verbose_name=gettext_lazy("client"),
+        max_length=64,
+        db_index=True,
+        help_text=gettext_lazy("A hash of the address."),
     )
-    at = models.DateTimeField(db_index=True)
+    session = models.CharField(
+        verbose_name=gettext_lazy("session"),
+        max_length=64,
+        db_index=True,
+        blank=True,
+        help_text=gettext_lazy("A hash of the session key."),
+    )
+    # Translators: when the wrong code was tried (a date and time).
+    at = models.DateTimeField(verbose_name=gettext_lazy("at"), db_index=True)
 
     class Meta:
+        verbose_name = gettext_lazy("failed join")
+        verbose_name_plural = gettext_lazy("failed joins")
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"Wrong code at {self.at:%Y-%m-%d %H:%M}"
+        return _("Wrong code at %(time)s") % {"time": f"{self.at:%Y-%m-%d %H:%M}"}
 
 
-class SubmissionVersion(models.Model):
+class SubmissionVersion(ChoiceLabels, models.Model):
     """A submitted answer as it stood when it was returned, kept when a revision follows.
 
     The teacher sees every earlier version and the feedback it got; the student's live
     Submission row carries only the current one.
     """
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    judgement = models.PositiveSmallIntegerField(choices=Extent, null=True, blank=True)
-    answer = models.TextField(blank=True)
-    sections = models.JSONField(default=dict, blank=True)
-    evaluated = models.JSONField(default=list, blank=True)
-    cited = models.JSONField(default=dict, blank=True)
-    preferred_interpretation = models.ForeignKey(
-        Interpretation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=gettext_lazy("submission"),
+        on_delete=models.CASCADE,
+        related_name="versions",
     )
-    interpretation_reason = models.TextField(blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    feedback = models.TextField(blank=True)
-    mark = models.PositiveSmallIntegerField(null=True, blank=True)
-    mark_out_of = models.PositiveSmallIntegerField(null=True, blank=True)
-    criterion_marks = models.JSONField(default=dict, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True)
+    number = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("number"))
+    judgement = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("judgement"), choices=Extent, null=True, blank=True
+    )
+    answer = models.TextField(verbose_name=gettext_lazy("answer"), blank=True)
+    sections = models.JSONField(verbose_name=gettext_lazy("sections"), default=dict, blank=True)
+    evaluated = models.JSONField(verbose_name=gettext_lazy("evaluated"), default=list, blank=True)
+    cited = models.JSONField(verbose_name=gettext_lazy("cited"), default=dict, blank=True)
+    preferred_interpretation = models.ForeignKey(
+        Interpretation,
+        verbose_name=gettext_lazy("preferred interpretation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    interpretation_reason = models.TextField(
+        verbose_name=gettext_lazy("interpretation reason"), blank=True
+    )
+    submitted_at = models.DateTimeField(
+        verbose_name=gettext_lazy("submitted at"), null=True, blank=True
+    )
+    feedback = models.TextField(verbose_name=gettext_lazy("feedback"), blank=True)
+    mark = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("mark"), null=True, blank=True
+    )
+    mark_out_of = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("mark out of"), null=True, blank=True
+    )
+    criterion_marks = models.JSONField(
+        verbose_name=gettext_lazy("criterion marks"), default=dict, blank=True
+    )
+    returned_at = models.DateTimeField(
+        verbose_name=gettext_lazy("returned at"), null=True, blank=True
+    )
 
     class Meta:
+        verbose_name = gettext_lazy("submission version")
+        verbose_name_plural = gettext_lazy("submission versions")
         ordering = ["submission_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "number"], name="one_version_number"),
         ]
 
     def __str__(self) -> str:
-        return f"Version {self.number} of {self.submission}"
+        return _("Version %(number)s of %(submission)s") % {
+            "number": self.number,
+            "submission": self.submission,
+        }
 
 
 class CommentBankEntry(models.Model):
     """A comment a teacher reuses when marking, e.g. “Say who made the source and why.”"""
 
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_bank"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("teacher"),
+        on_delete=models.CASCADE,
+        related_name="comment_bank",
     )
-    text = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.CharField(verbose_name=gettext_lazy("text"), max_length=500)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["teacher_id", "text"]
-        verbose_name = "comment bank entry"
-        verbose_name_plural = "comment bank"
+        verbose_name = gettext_lazy("comment bank entry")
+        verbose_name_plural = gettext_lazy("comment bank")
         constraints = [
             models.UniqueConstraint(fields=["teacher", "text"], name="unique_bank_comment"),
         ]

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lessons.models import (
     AnswerFormat,
@@ -40,6 +41,7 @@ from sources.packs import (
     PackError,
     export_library,
     import_library,
+    located,
 )
 
 LESSON_FIELDS = ("title", "research_question", "starter", "introduction", "published")
@@ -198,8 +200,8 @@ def import_lessons(data: object, *, owner=None, keep_started: bool = False) -> I
 def _list(data: dict, key: str, label: str = "") -> list[dict]:
     records = data.get(key, [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        where = f"{label}: " if label else ""
-        raise PackError(f"{where}“{key}” must be a list of records.")
+        problem = _("“%(key)s” must be a list of records.") % {"key": key}
+        raise PackError(located(label, problem) if label else problem)
     return records
 
 
@@ -208,16 +210,16 @@ def _check(instance, label: str, exclude: Iterable[str] = ()) -> None:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as error:
         messages = "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items()
+            located(field, " ".join(errors)) for field, errors in error.message_dict.items()
         )
-        raise PackError(f"{label}: {messages}") from None
+        raise PackError(located(label, messages)) from None
 
 
 def _import_framework(record: dict, index: int, report: ImportReport) -> None:
     slug = record.get("slug")
-    label = f"framework “{slug or index}”"
+    label = _("framework “%(slug)s”") % {"slug": slug or index}
     if not slug:
-        raise PackError(f"framework number {index} has no slug.")
+        raise PackError(_("framework number %(number)s has no slug.") % {"number": index})
     if Framework.objects.filter(slug=slug).exists():
         report.count("unchanged", "frameworks")
         return
@@ -227,7 +229,10 @@ def _import_framework(record: dict, index: int, report: ImportReport) -> None:
     for order, prompt_record in enumerate(record.get("prompts", [])):
         values = {n: prompt_record[n] for n in PROMPT_FIELDS if n in prompt_record}
         prompt = Prompt(framework=framework, order=order, **values)
-        _check(prompt, f"{label}, prompt {order + 1}")
+        _check(
+            prompt,
+            _("%(framework)s, prompt %(number)s") % {"framework": label, "number": order + 1},
+        )
         prompt.save()
     report.count("created", "frameworks")
 
@@ -235,8 +240,8 @@ def _import_framework(record: dict, index: int, report: ImportReport) -> None:
 def _import_format(record: dict, index: int, report: ImportReport) -> None:
     slug = record.get("slug")
     if not slug:
-        raise PackError(f"answer format number {index} has no slug.")
-    label = f"answer format “{slug}”"
+        raise PackError(_("answer format number %(number)s has no slug.") % {"number": index})
+    label = _("answer format “%(slug)s”") % {"slug": slug}
     if AnswerFormat.objects.filter(slug=slug).exists():
         report.count("unchanged", "answer formats")
         return
@@ -247,7 +252,9 @@ def _import_format(record: dict, index: int, report: ImportReport) -> None:
     for order, item in enumerate(_list(record, "sections", label)):
         values = {n: item[n] for n in SECTION_FIELDS if n in item}
         section = AnswerSection(answer_format=answer_format, order=order, **values)
-        _check(section, f"{label}, section {order + 1}")
+        _check(
+            section, _("%(format)s, section %(number)s") % {"format": label, "number": order + 1}
+        )
         section.save()
     report.count("created", "answer formats")
 
@@ -255,8 +262,8 @@ def _import_format(record: dict, index: int, report: ImportReport) -> None:
 def _import_scheme(record: dict, index: int, report: ImportReport) -> None:
     slug = record.get("slug")
     if not slug:
-        raise PackError(f"marking scheme number {index} has no slug.")
-    label = f"marking scheme “{slug}”"
+        raise PackError(_("marking scheme number %(number)s has no slug.") % {"number": index})
+    label = _("marking scheme “%(slug)s”") % {"slug": slug}
     if MarkingScheme.objects.filter(slug=slug).exists():
         report.count("unchanged", "marking schemes")
         return
@@ -266,25 +273,31 @@ def _import_scheme(record: dict, index: int, report: ImportReport) -> None:
     for order, item in enumerate(_list(record, "criteria", label)):
         values = {n: item[n] for n in CRITERION_FIELDS if n in item}
         criterion = Criterion(scheme=scheme, order=order, **values)
-        where = f"{label}, criterion {values.get('key') or order + 1}"
+        where = _("%(scheme)s, criterion %(criterion)s") % {
+            "scheme": label,
+            "criterion": values.get("key") or order + 1,
+        }
         _check(criterion, where)
         criterion.save()
         for number, band_item in enumerate(_list(item, "bands", where), 1):
             values = {n: band_item[n] for n in BAND_FIELDS if n in band_item}
             band = MarkBand(criterion=criterion, **values)
-            _check(band, f"{where}, band {number}")
+            _check(
+                band, _("%(criterion)s, band %(number)s") % {"criterion": where, "number": number}
+            )
             band.save()
     report.count("created", "marking schemes")
 
 
-def _named(model, record: dict, key: str, label: str, what: str):
-    """The format or scheme the lesson record names (None for none), or a PackError."""
+def _named(model, record: dict, key: str, label: str, missing: str):
+    """The format or scheme the lesson record names (None for none), or a PackError
+    saying `missing` (a message with the slug as %(slug)s)."""
     slug = record.get(key)
     if slug is None or slug == "":
         return None
     found = model.objects.filter(slug=slug).first() if isinstance(slug, str) else None
     if found is None:
-        raise PackError(f"{label}: no {what} “{slug}” in the pack or here.")
+        raise PackError(located(label, missing % {"slug": slug}))
     return found
 
 
@@ -293,13 +306,26 @@ def _import_lesson(
 ) -> None:
     slug = record.get("slug")
     if not isinstance(slug, str) or not slug:
-        raise PackError(f"lesson number {index} has no slug.")
-    label = f"lesson “{slug}”"
+        raise PackError(_("lesson number %(number)s has no slug.") % {"number": index})
+    label = _("lesson “%(slug)s”") % {"slug": slug}
     framework = Framework.objects.filter(slug=record.get("framework")).first()
     if framework is None:
-        raise PackError(f"{label}: no framework “{record.get('framework')}” in the pack or here.")
-    answer_format = _named(AnswerFormat, record, "answer_format", label, "answer format")
-    scheme = _named(MarkingScheme, record, "marking_scheme", label, "marking scheme")
+        missing = _("no framework “%(slug)s” in the pack or here.")
+        raise PackError(located(label, missing % {"slug": record.get("framework")}))
+    answer_format = _named(
+        AnswerFormat,
+        record,
+        "answer_format",
+        label,
+        _("no answer format “%(slug)s” in the pack or here."),
+    )
+    scheme = _named(
+        MarkingScheme,
+        record,
+        "marking_scheme",
+        label,
+        _("no marking scheme “%(slug)s” in the pack or here."),
+    )
     lesson = Lesson.objects.filter(slug=slug).first()
     if lesson is not None and keep_started and lesson.usage():
         report.count("unchanged", "lessons")
@@ -328,7 +354,7 @@ def _import_lesson(
         try:
             lesson.check_interpretations_kept(interpretations)
         except ValidationError as error:
-            raise PackError(f"{label}: {' '.join(error.messages)}") from None
+            raise PackError(located(label, " ".join(error.messages))) from None
         lesson.interpretations.set(interpretations)
         changed = True
     if changed and outcome == "unchanged":
@@ -342,23 +368,28 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
     for item in record.get("sources", []):
         source = Source.objects.filter(slug=item.get("source")).first()
         if source is None:
-            raise PackError(f"{label}: no source “{item.get('source')}” in the pack or here.")
+            missing = _("no source “%(slug)s” in the pack or here.") % {"slug": item.get("source")}
+            raise PackError(located(label, missing))
         values = {n: item.get(n) or "" for n in LESSON_SOURCE_FIELDS}
         values["model_rating"] = item.get("model_rating")
         values["short"] = bool(item.get("short"))
         held_back = item.get("held_back") or []
         if not isinstance(held_back, list) or not set(held_back) <= set(ProvenancePart.values):
-            raise PackError(
-                f"{label}: source “{item.get('source')}” holds back {held_back!r}; use a "
-                f"list of {', '.join(ProvenancePart.values)}."
-            )
+            problem = _("source “%(slug)s” holds back %(held_back)s; use a list of %(parts)s.") % {
+                "slug": item.get("source"),
+                "held_back": repr(held_back),
+                "parts": ", ".join(ProvenancePart.values),
+            }
+            raise PackError(located(label, problem))
         values["held_back"] = held_back
         values["reveal"] = item.get("reveal") or Reveal.AT_ONCE
         if values["reveal"] not in Reveal.values:
-            raise PackError(
-                f"{label}: source “{item.get('source')}” has reveal “{values['reveal']}”; use "
-                f"one of {', '.join(Reveal.values)}."
-            )
+            problem = _("source “%(slug)s” has reveal “%(reveal)s”; use one of %(choices)s.") % {
+                "slug": item.get("source"),
+                "reveal": values["reveal"],
+                "choices": ", ".join(Reveal.values),
+            }
+            raise PackError(located(label, problem))
         wanted_sources.append((source.pk, values))
     current_sources = [
         (ls.source_id, {n: getattr(ls, n) for n in LESSON_SOURCE_FIELDS})
@@ -370,14 +401,18 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
     changed = False
     if not _same_sources(wanted_sources, current_sources):
         if used := lesson.usage():
-            raise PackError(
-                f"{label}: students have started it ({used.phrase()}), so its sources cannot "
-                "be replaced. Import the pack's version under another slug instead."
-            )
+            problem = _(
+                "students have started it (%(work)s), so its sources cannot be replaced. "
+                "Import the pack's version under another slug instead."
+            ) % {"work": used.phrase()}
+            raise PackError(located(label, problem))
         lesson.lesson_sources.all().delete()
         for order, (source_id, values) in enumerate(wanted_sources):
             lesson_source = LessonSource(lesson=lesson, source_id=source_id, order=order, **values)
-            _check(lesson_source, f"{label}, source {order + 1}")
+            _check(
+                lesson_source,
+                _("%(lesson)s, source %(number)s") % {"lesson": label, "number": order + 1},
+            )
             lesson_source.save()
         lesson.assign_labels()
         changed = True
@@ -385,14 +420,16 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
         lesson.glossary.all().delete()
         for order, (term, definition) in enumerate(wanted_terms):
             item = GlossaryTerm(lesson=lesson, term=term, definition=definition, order=order)
-            _check(item, f"{label}, glossary term “{term}”")
+            _check(
+                item, _("%(lesson)s, glossary term “%(term)s”") % {"lesson": label, "term": term}
+            )
             item.save()
         changed = True
     if wanted_facts != list(lesson.facts.values_list("text", flat=True)):
         lesson.facts.all().delete()
         for order, text in enumerate(wanted_facts):
             fact = Fact(lesson=lesson, text=text, order=order)
-            _check(fact, f"{label}, fact {order + 1}")
+            _check(fact, _("%(lesson)s, fact %(number)s") % {"lesson": label, "number": order + 1})
             fact.save()
         changed = True
     return changed
@@ -400,9 +437,11 @@ def _replace_children(lesson: Lesson, record: dict, label: str) -> bool:
 
 def _same_sources(wanted: list, current: list) -> bool:
     """Equal, where a blank label in the pack matches whatever letter was assigned."""
-    if [source_id for source_id, _ in wanted] != [source_id for source_id, _ in current]:
+    if [source_id for source_id, _values in wanted] != [
+        source_id for source_id, _values in current
+    ]:
         return False
-    for (_, want), (_, have) in zip(wanted, current, strict=True):
+    for (_wanted_id, want), (_current_id, have) in zip(wanted, current, strict=True):
         if {**want, "label": want["label"] or have["label"]} != have:
             return False
     return True
@@ -415,8 +454,9 @@ def _interpretation(item: dict, label: str) -> Interpretation:
         position=item.get("position"),
     ).first()
     if found is None:
-        raise PackError(
-            f"{label}: no interpretation “{item.get('position')}” by “{item.get('historian')}” "
-            "in the pack or here."
-        )
+        problem = _("no interpretation “%(position)s” by “%(historian)s” in the pack or here.") % {
+            "position": item.get("position"),
+            "historian": item.get("historian"),
+        }
+        raise PackError(located(label, problem))
     return found

@@ -11,6 +11,8 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
@@ -48,9 +50,13 @@ class AuthorAdmin(NamesOnlyWhatTheyMaySee, SimpleHistoryAdmin):
         "description",
     )
 
-    @admin.display(description="Name", ordering="family_name")
+    @admin.display(description=gettext_lazy("Name"), ordering="family_name")
     def sort_name_display(self, author: Author) -> str:
         return author.sort_name
+
+    @admin.display(description=gettext_lazy("Life dates"))
+    def life_dates(self, author: Author) -> str:
+        return author.life_dates
 
 
 @admin.register(Theme)
@@ -78,9 +84,9 @@ class TimestampField(forms.CharField):
 
 class SourceAdminForm(forms.ModelForm):
     media_start = TimestampField(
-        label="Start at",
+        label=gettext_lazy("Start at"),
         required=False,
-        help_text="Where the relevant part begins, as minutes:seconds, e.g. 4:45.",
+        help_text=gettext_lazy("Where the relevant part begins, as minutes:seconds, e.g. 4:45."),
         widget=forms.TextInput(attrs={"size": 8, "placeholder": "4:45"}),
     )
 
@@ -106,7 +112,9 @@ class SourceAdminForm(forms.ModelForm):
         # An untitled interview has no title to make the address from: one is made on save.
         slug = self.fields["slug"]
         slug.required = False
-        slug.help_text = f"{slug.help_text} Leave empty to make one from the title."
+        slug.help_text = _("%(help)s Leave empty to make one from the title.") % {
+            "help": slug.help_text
+        }
 
 
 class CreditInline(admin.TabularInline):
@@ -114,8 +122,8 @@ class CreditInline(admin.TabularInline):
     autocomplete_fields = ("author",)
     fields = ("author", "role", "order")
     extra = 1
-    verbose_name = "author or other credit"
-    verbose_name_plural = "authors and other credits (in citation order)"
+    verbose_name = gettext_lazy("author or other credit")
+    verbose_name_plural = gettext_lazy("authors and other credits (in citation order)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -141,22 +149,24 @@ class ProvenanceInline(admin.StackedInline):
     can_delete = False
     min_num = 1
     max_num = 1
-    verbose_name_plural = "provenance: when, where, why and for whom"
+    verbose_name_plural = gettext_lazy("provenance: when, where, why and for whom")
     fieldsets = (
         (
-            "When",
+            gettext_lazy("When"),
             {
                 "fields": (("date_year", "date_month", "date_day", "date_circa"), "date_season"),
-                "description": "The year is required, except for a web page that shows no "
-                "date: leave the year empty and fill in “date accessed” below.",
+                "description": gettext_lazy(
+                    "The year is required, except for a web page that shows no "
+                    "date: leave the year empty and fill in “date accessed” below."
+                ),
             },
         ),
         (
-            "Where, why and for whom",
+            gettext_lazy("Where, why and for whom"),
             {"fields": ("place", "occasion", "context", "audience", "medium", "classification")},
         ),
         (
-            "Publication",
+            gettext_lazy("Publication"),
             {
                 "fields": (
                     ("container_title", "site_owner"),
@@ -168,7 +178,7 @@ class ProvenanceInline(admin.StackedInline):
                 )
             },
         ),
-        ("Shown to students", {"fields": ("note",)}),
+        (gettext_lazy("Shown to students"), {"fields": ("note",)}),
     )
 
     def get_queryset(self, request):
@@ -195,8 +205,15 @@ class RefusesProtectedDeletion(BaseInlineFormSet):
                 examples = "; ".join(describe(collector.protected, self.reader)[:3])
                 count = len(collector.protected)
                 refusals.append(
-                    f"“{form.instance}” cannot be removed: {count} "
-                    f"record{'' if count == 1 else 's'} depend on it ({examples})."
+                    ngettext(
+                        # Translators: the English says "depend" for one record too.
+                        "“%(row)s” cannot be removed: %(count)s record depend on it "
+                        "(%(examples)s).",
+                        "“%(row)s” cannot be removed: %(count)s records depend on it "
+                        "(%(examples)s).",
+                        count,
+                    )
+                    % {"row": form.instance, "count": count, "examples": examples}
                 )
         if refusals:
             raise ValidationError(refusals)
@@ -216,8 +233,8 @@ class InterpretationInline(admin.StackedInline):
         "summary",
         ("quotation", "quotation_locator"),
     )
-    verbose_name = "interpretation argued in this work"
-    verbose_name_plural = "interpretations argued in this work"
+    verbose_name = gettext_lazy("interpretation argued in this work")
+    verbose_name_plural = gettext_lazy("interpretations argued in this work")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -231,14 +248,20 @@ class InterpretationInline(admin.StackedInline):
 UNDATED = "undated"
 
 
+def decade_label(decade: int) -> str:
+    """“1950s”."""
+    # Translators: a decade, e.g. "1950s"; %(decade)s is its first year, with no separator.
+    return _("%(decade)ss") % {"decade": decade}
+
+
 class DecadeFilter(admin.SimpleListFilter):
-    title = "decade"
+    title = gettext_lazy("decade")
     parameter_name = "decade"
 
     def lookups(self, request, model_admin):
         decades, any_undated = library_decades()
-        undated = [(UNDATED, "No date")] if any_undated else []
-        return [(str(decade), f"{decade}s") for decade in decades] + undated
+        undated = [(UNDATED, _("No date"))] if any_undated else []
+        return [(str(decade), decade_label(decade)) for decade in decades] + undated
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -253,7 +276,7 @@ class DecadeFilter(admin.SimpleListFilter):
 
 
 class StandpointFilter(admin.SimpleListFilter):
-    title = "author's standpoint"
+    title = gettext_lazy("author's standpoint")
     parameter_name = "standpoint"
 
     def lookups(self, request, model_admin):
@@ -289,7 +312,7 @@ class SourceAdmin(
         "credits__author__given_names",
         "text",
     )
-    search_help_text = "Search titles, author names and source text."
+    search_help_text = gettext_lazy("Search titles, author names and source text.")
     list_per_page = 50
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("themes",)
@@ -297,10 +320,13 @@ class SourceAdmin(
     inlines = (CreditInline, ProvenanceInline, InterpretationInline)
     fieldsets = (
         (None, {"fields": ("title", "untitled", "slug", ("nature", "is_primary"), "themes")}),
-        ("What students read", {"fields": ("summary", "text")}),
-        ("Image", {"fields": ("image", "image_alt")}),
-        ("Video or audio", {"fields": ("media_url", "media_start")}),
-        ("Citations (generated from the provenance)", {"fields": ("citation_preview",)}),
+        (gettext_lazy("What students read"), {"fields": ("summary", "text")}),
+        (gettext_lazy("Image"), {"fields": ("image", "image_alt")}),
+        (gettext_lazy("Video or audio"), {"fields": ("media_url", "media_start")}),
+        (
+            gettext_lazy("Citations (generated from the provenance)"),
+            {"fields": ("citation_preview",)},
+        ),
     )
 
     def get_queryset(self, request):
@@ -316,34 +342,36 @@ class SourceAdmin(
             )
         )
 
-    @admin.display(description="Title", ordering="title")
+    @admin.display(description=gettext_lazy("Title"), ordering="title")
     def title_display(self, source: Source) -> str:
         return source.shown_title
 
-    @admin.display(description="Authors")
+    @admin.display(description=gettext_lazy("Authors"))
     def author_list(self, source: Source) -> str:
         return source.author_names or "—"
 
-    @admin.display(description="Date", ordering="provenance__date_sort")
+    @admin.display(description=gettext_lazy("Date"), ordering="provenance__date_sort")
     def date_display(self, source: Source) -> str:
         return str(source.date) if source.date else "—"
 
-    @admin.display(description="Primary or secondary", ordering="is_primary")
+    @admin.display(description=gettext_lazy("Primary or secondary"), ordering="is_primary")
     def primary_or_secondary(self, source: Source) -> str:
-        return "Primary" if source.is_primary else "Secondary"
+        if source.is_primary:
+            return pgettext("kind of source", "Primary")
+        return pgettext("kind of source", "Secondary")
 
-    @admin.display(description="Chicago citations")
+    @admin.display(description=gettext_lazy("Chicago citations"))
     def citation_preview(self, source: Source) -> str:
         if source.pk is None:
-            return "Save the source to see its citations."
+            return _("Save the source to see its citations.")
         rows = (
-            ("Bibliography", source.bibliography_entry()),
-            ("First note", source.first_note()),
-            ("Short note", source.short_note()),
+            (_("Bibliography"), source.bibliography_entry()),
+            (_("First note"), source.first_note()),
+            (_("Short note"), source.short_note()),
         )
         return format_html(
             '<dl class="citation-preview">{}</dl>',
-            format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
+            format_html_join("", '<dt>{}</dt><dd translate="no">{}</dd>', rows),
         )
 
 
@@ -415,6 +443,6 @@ class InterpretationAdmin(NamesOnlyWhatTheyMaySee, SimpleHistoryAdmin):
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="work", ordering="work__title")
+    @admin.display(description=gettext_lazy("work"), ordering="work__title")
     def work_listed(self, interpretation: Interpretation) -> str:
         return interpretation.work.listing_label if interpretation.work_id else "—"

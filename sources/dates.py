@@ -11,6 +11,12 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+# English month names for Chicago citations (`chicago()`), which stay English whatever the
+# page's language. Pages and messages use Django's translated names instead.
 MONTHS = (
     "January",
     "February",
@@ -56,21 +62,26 @@ class PartialDate:
         year_ok = _is_int(year) and 1 <= year <= 9999
         month_ok = month is None or (_is_int(month) and 1 <= month <= 12)
         if not year_ok:
-            problems["year"] = "Enter a year between 1 and 9999."
+            problems["year"] = _("Enter a year between 1 and 9999.")
         if not month_ok:
-            problems["month"] = "Month must be between 1 and 12."
+            problems["month"] = _("Month must be between 1 and 12.")
         if day is None:
             return problems
         if month is None:
-            problems["day"] = "A day needs a month: enter the month too, or leave the day empty."
+            problems["day"] = _("A day needs a month: enter the month too, or leave the day empty.")
         elif month_ok:
             # Without a valid year, judge the day by a leap year so only certain errors show.
             length = calendar.monthrange(year if year_ok else 2000, month)[1]
-            month_name = f"{MONTHS[month - 1]} {year}" if year_ok else MONTHS[month - 1]
+            month_name = _month_and_year(month, year) if year_ok else str(MONTH_NAMES[month])
             if not _is_int(day) or day < 1:
-                problems["day"] = f"Day must be between 1 and {length}."
+                problems["day"] = _("Day must be between 1 and %(length)s.") % {"length": length}
             elif day > length:
-                problems["day"] = f"{month_name} has only {length} days."
+                # Translators: %(month)s is a month, usually with its year: “February 1959”.
+                problems["day"] = ngettext(
+                    "%(month)s has only %(count)s day.",
+                    "%(month)s has only %(count)s days.",
+                    length,
+                ) % {"month": month_name, "count": length}
         return problems
 
     @classmethod
@@ -78,9 +89,15 @@ class PartialDate:
         """Read the ISO-style forms written by `iso()`, so exported data can be imported again."""
         match = _ISO.fullmatch(text.strip())
         if not match:
+            # Translators: keep YYYY, YYYY-MM, YYYY-MM-DD and “c.” as they are: they are what
+            # the import reads, whatever the language.
             raise ValueError(
-                f"“{text}” is not a date this app can read: use YYYY, YYYY-MM or YYYY-MM-DD, "
-                "optionally after “c.” for an approximate date (for example “c. 1954”)."
+                _(
+                    "“%(text)s” is not a date this app can read: use YYYY, YYYY-MM or "
+                    "YYYY-MM-DD, optionally after “c.” for an approximate date (for example "
+                    "“c. 1954”)."
+                )
+                % {"text": text}
             )
         month, day = match["month"], match["day"]
         return cls(
@@ -100,15 +117,31 @@ class PartialDate:
         return self.year // 10 * 10
 
     def display(self) -> str:
-        """The British form students read on the page."""
-        parts = [str(self.day)] if self.day else []
-        if self.month:
-            parts.append(MONTHS[self.month - 1])
-        parts.append(str(self.year))
-        return ("c. " if self.circa else "") + " ".join(parts)
+        """The form students read on the page, in its language: “3 October 1960” (British
+        day-month-year in English), “c. 1954”. Never used in citations: see `chicago()`."""
+        if self.day:
+            values = {
+                "day": self.day,
+                "month": MONTH_NAMES[self.month],
+                "year": self.year,
+            }
+            if self.day == 1:
+                # Translators: the first day of a month, for languages that write it
+                # differently from other days (French “1er mars 1956”).
+                text = pgettext("partial date, first of the month", "%(day)s %(month)s %(year)s")
+            else:
+                # Translators: a full date as shown on pages, “3 October 1960”.
+                text = pgettext("partial date", "%(day)s %(month)s %(year)s")
+            text %= values
+        elif self.month:
+            text = _month_and_year(self.month, self.year)
+        else:
+            text = str(self.year)
+        return approximately(text) if self.circa else text
 
     def chicago(self) -> str:
-        """The American month-day-year form that Chicago citations require."""
+        """The American month-day-year form that Chicago citations require. Always English,
+        whatever the page's language: citations are printed as Chicago prints them."""
         text = str(self.year)
         if self.month:
             day = f" {self.day}," if self.day else ""
@@ -126,6 +159,21 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.display()
+
+
+def approximately(date: object) -> str:
+    """A date (or a year) shown as approximate on pages: “c. 1954”. Not for citations,
+    which write “ca.” in English (`PartialDate.chicago()`)."""
+    # Translators: an approximate date, “c. 1954” (circa); %(date)s is a year or a date.
+    return pgettext("approximate date", "c. %(date)s") % {"date": date}
+
+
+def _month_and_year(month: int, year: int) -> str:
+    # Translators: a month and its year as shown on pages, “September 1955”.
+    return pgettext("partial date", "%(month)s %(year)s") % {
+        "month": MONTH_NAMES[month],
+        "year": year,
+    }
 
 
 def _is_int(value: object) -> bool:

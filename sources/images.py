@@ -34,6 +34,10 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps
 
 from coexist.media import SERVED_TYPES
@@ -49,13 +53,23 @@ ACCEPTED_FORMATS = {
     "GIF": ("GIF", ("gif",)),
     "WEBP": ("WebP", ("webp",)),
 }
-ACCEPTED_LIST = "JPEG, PNG, GIF or WebP"
+ACCEPTED_LIST = gettext_lazy("JPEG, PNG, GIF or WebP")
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/gif,image/webp"
-HELP_TEXT = (
-    f"{ACCEPTED_LIST}, at most {MAX_BYTES // 1024 // 1024} MB and "
-    f"{MAX_PIXELS // 1_000_000} megapixels. Coexist keeps a fresh copy without the "
-    "camera's details or the place it was taken."
-)
+
+
+def _help_text() -> str:
+    return _(
+        "%(formats)s, at most %(megabytes)d MB and %(megapixels)d megapixels. Coexist keeps "
+        "a fresh copy without the camera's details or the place it was taken."
+    ) % {
+        "formats": ACCEPTED_LIST,
+        "megabytes": MAX_BYTES // 1024 // 1024,
+        "megapixels": MAX_PIXELS // 1_000_000,
+    }
+
+
+# The image field's help text, in the language of the page that shows it.
+HELP_TEXT = lazy(_help_text, str)()
 # What a corrupt file can make a decoder raise; none of them may become a server error.
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error)
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -84,10 +98,15 @@ def reencode(file: File, *, name: str | None = None, match_name: bool = True) ->
     size = getattr(file, "size", None)
     if size is not None and size > MAX_BYTES:
         raise ValidationError(
-            "This image is %(size).1f MB; the limit is %(limit)d MB. Save it smaller (for "
-            "example as a JPEG at 80%% quality) and upload it again.",
+            _(
+                "This image is %(size)s MB; the limit is %(limit)d MB. Save it smaller (for "
+                "example as a JPEG at 80%% quality) and upload it again."
+            ),
             code="image_too_large",
-            params={"size": size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024},
+            params={
+                "size": number_format(round(size / 1024 / 1024, 1), decimal_pos=1),
+                "limit": MAX_BYTES // 1024 // 1024,
+            },
         )
     file.seek(0)
     data = io.BytesIO(file.read())
@@ -98,7 +117,10 @@ def reencode(file: File, *, name: str | None = None, match_name: bool = True) ->
             opened = Image.open(data, formats=list(ACCEPTED_FORMATS))
         except Image.DecompressionBombError:
             raise ValidationError(
-                "This image has far more than %(limit)d megapixels. Resize it and upload it again.",
+                _(
+                    "This image has far more than %(limit)d megapixels. Resize it and upload "
+                    "it again."
+                ),
                 code="image_too_many_pixels",
                 params={"limit": MAX_PIXELS // 1_000_000},
             ) from None
@@ -113,20 +135,24 @@ def reencode(file: File, *, name: str | None = None, match_name: bool = True) ->
         _check_pixels(image.size)
         if getattr(image, "is_animated", False) and not is_mpo:
             raise ValidationError(
-                "“%(name)s” is animated; only still images can be shown. Save the frame "
-                "students need as a PNG and upload that.",
+                _(
+                    "“%(name)s” is animated; only still images can be shown. Save the frame "
+                    "students need as a PNG and upload that."
+                ),
                 code="image_animated",
-                params={"name": name or "This image"},
+                params={"name": name or _("This image")},
             )
         try:
             image.load()
             return _encode(image)
         except DECODE_ERRORS:
             raise ValidationError(
-                "“%(name)s” stops part-way or is damaged, so it cannot be shown. Open it on "
-                "your computer, save it again and upload the new copy.",
+                _(
+                    "“%(name)s” stops part-way or is damaged, so it cannot be shown. Open it on "
+                    "your computer, save it again and upload the new copy."
+                ),
                 code="image_damaged",
-                params={"name": name or "This image"},
+                params={"name": name or _("This image")},
             ) from None
 
 
@@ -225,16 +251,20 @@ def _check_name(name: str, image_format: str | None) -> None:
     label, endings = ACCEPTED_FORMATS[image_format or ""]
     extension = PurePosixPath(name).suffix.lower().lstrip(".")
     if extension not in endings:
+        if extension:
+            message = _(
+                "“%(name)s” is a %(label)s image, but its name ends in “.%(extension)s”. "
+                "Rename it to end in .%(right)s and upload it again."
+            )
+        else:
+            message = _(
+                "“%(name)s” is a %(label)s image, but its name has no ending. Rename it to "
+                "end in .%(right)s and upload it again."
+            )
         raise ValidationError(
-            "“%(name)s” is a %(label)s image, but its name %(ending)s. Rename it to end in "
-            ".%(right)s and upload it again.",
+            message,
             code="image_name_mismatch",
-            params={
-                "name": name,
-                "label": label,
-                "ending": f"ends in “.{extension}”" if extension else "has no ending",
-                "right": endings[0],
-            },
+            params={"name": name, "label": label, "extension": extension, "right": endings[0]},
         )
 
 
@@ -242,8 +272,10 @@ def _check_pixels(size: tuple[int, int]) -> None:
     width, height = size
     if width * height > MAX_PIXELS:
         raise ValidationError(
-            "This image is %(width)d × %(height)d pixels; the limit is %(limit)d megapixels. "
-            "Resize it and upload it again.",
+            _(
+                "This image is %(width)d × %(height)d pixels; the limit is %(limit)d "
+                "megapixels. Resize it and upload it again."
+            ),
             code="image_too_many_pixels",
             params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
         )
@@ -256,16 +288,20 @@ def _not_an_image(name: str) -> ValidationError:
     )
     if named_as:
         return ValidationError(
-            "“%(name)s” has a %(label)s name, but what is inside is not a %(accepted)s image. "
-            "Check that you chose the right file and upload it again.",
+            _(
+                "“%(name)s” has a %(label)s name, but what is inside is not a %(accepted)s "
+                "image. Check that you chose the right file and upload it again."
+            ),
             code="image_unreadable",
             params={"name": name, "label": named_as, "accepted": ACCEPTED_LIST},
         )
     return ValidationError(
-        "“%(name)s” is not a %(accepted)s image. Save it in one of those formats and upload "
-        "it again.",
+        _(
+            "“%(name)s” is not a %(accepted)s image. Save it in one of those formats and "
+            "upload it again."
+        ),
         code="image_format",
-        params={"name": name or "This file", "accepted": ACCEPTED_LIST},
+        params={"name": name or _("This file"), "accepted": ACCEPTED_LIST},
     )
 
 

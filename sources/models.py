@@ -15,32 +15,36 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from coexist.i18n import ChoiceLabels
 from sources import citations, images
-from sources.dates import PartialDate
+from sources.dates import PartialDate, approximately
 from sources.text import render_text
 
 MAX_TEXT_LENGTH = 50_000
 
 
 class Standpoint(models.TextChoices):
-    SOVIET = "soviet", "Soviet"
-    AMERICAN = "american", "American"
-    BRITISH = "british", "British"
-    WESTERN = "western", "Other Western"
-    HISTORIAN = "historian", "Historian (academic)"
-    EDUCATOR = "educator", "Educator or textbook writer"
-    JOURNALIST = "journalist", "Journalist or broadcaster"
-    OTHER = "other", "Other"
+    SOVIET = "soviet", gettext_lazy("Soviet")
+    AMERICAN = "american", gettext_lazy("American")
+    BRITISH = "british", gettext_lazy("British")
+    WESTERN = "western", gettext_lazy("Other Western")
+    HISTORIAN = "historian", gettext_lazy("Historian (academic)")
+    EDUCATOR = "educator", gettext_lazy("Educator or textbook writer")
+    JOURNALIST = "journalist", gettext_lazy("Journalist or broadcaster")
+    OTHER = "other", pgettext_lazy("standpoint", "Other")
 
 
 class AuthorKind(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANISATION = "organisation", "Organisation"
+    PERSON = "person", gettext_lazy("Person")
+    ORGANISATION = "organisation", gettext_lazy("Organisation")
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -48,49 +52,84 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(Q(family_name__icontains=term) | Q(given_names__icontains=term))
 
 
-class Author(models.Model):
+class Author(ChoiceLabels, models.Model):
     """A person or organisation that made a source or argued about one."""
 
-    kind = models.CharField(max_length=20, choices=AuthorKind, default=AuthorKind.PERSON)
+    kind = models.CharField(
+        verbose_name=gettext_lazy("kind"),
+        max_length=20,
+        choices=AuthorKind,
+        default=AuthorKind.PERSON,
+    )
     given_names = models.CharField(
+        verbose_name=gettext_lazy("given names"),
         max_length=200,
         blank=True,
-        help_text="For a person: given names as they are published, e.g. “Nikita S.”. "
-        "Leave empty for an organisation.",
+        help_text=gettext_lazy(
+            "For a person: given names as they are published, e.g. “Nikita S.”. "
+            "Leave empty for an organisation."
+        ),
     )
     family_name = models.CharField(
-        "family name or organisation",
+        gettext_lazy("family name or organisation"),
         max_length=200,
-        help_text="For a person, the family name (“Khrushchev”); for an organisation, its "
-        "full name (“Central Intelligence Agency”). Citations and sorting use this.",
+        help_text=gettext_lazy(
+            "For a person, the family name (“Khrushchev”); for an organisation, its "
+            "full name (“Central Intelligence Agency”). Citations and sorting use this."
+        ),
     )
-    slug = models.SlugField(max_length=200, unique=True, help_text="Used in lesson packs.")
-    born = models.SmallIntegerField(null=True, blank=True, help_text="Year of birth, if known.")
-    died = models.SmallIntegerField(null=True, blank=True, help_text="Year of death, if known.")
+    slug = models.SlugField(
+        verbose_name=gettext_lazy("slug"),
+        max_length=200,
+        unique=True,
+        help_text=gettext_lazy("Used in lesson packs."),
+    )
+    born = models.SmallIntegerField(
+        verbose_name=gettext_lazy("born"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Year of birth, if known."),
+    )
+    died = models.SmallIntegerField(
+        verbose_name=gettext_lazy("died"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Year of death, if known."),
+    )
     description = models.TextField(
+        verbose_name=gettext_lazy("description"),
         blank=True,
         max_length=2000,
-        help_text="Who they were, in a sentence students can use: “former U.S. ambassador to "
-        "the Soviet Union”, “history teacher writing a revision book”.",
+        help_text=gettext_lazy(
+            "Who they were, in a sentence students can use: “former U.S. ambassador to "
+            "the Soviet Union”, “history teacher writing a revision book”."
+        ),
     )
     standpoint = models.CharField(
+        verbose_name=gettext_lazy("standpoint"),
         max_length=20,
         choices=Standpoint,
         default=Standpoint.OTHER,
-        help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
+        help_text=gettext_lazy(
+            "Where they stood: a Soviet leader, an American diplomat, a historian…"
+        ),
     )
     family_name_first = models.BooleanField(
-        "family name first",
+        gettext_lazy("family name first"),
         default=False,
-        help_text="Tick for a name such as Mao Zedong or Kim Il-sung, whose family name comes "
-        "first: it is then always written that way round (“Mao Zedong”), never turned into "
-        "“Zedong, Mao”. Put “Mao” in family name and “Zedong” in given names.",
+        help_text=gettext_lazy(
+            "Tick for a name such as Mao Zedong or Kim Il-sung, whose family name comes "
+            "first: it is then always written that way round (“Mao Zedong”), never turned into "
+            "“Zedong, Mao”. Put “Mao” in family name and “Zedong” in given names."
+        ),
     )
     history = HistoricalRecords()
 
     objects = AuthorQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("author")
+        verbose_name_plural = gettext_lazy("authors")
         ordering = ["family_name", "given_names"]
         constraints = [
             models.CheckConstraint(
@@ -98,7 +137,9 @@ class Author(models.Model):
                 | Q(born__isnull=True)
                 | Q(died__gte=models.F("born")),
                 name="author_died_after_born",
-                violation_error_message="The year of death cannot be before the year of birth.",
+                violation_error_message=gettext_lazy(
+                    "The year of death cannot be before the year of birth."
+                ),
             ),
         ]
 
@@ -135,9 +176,9 @@ class Author(models.Model):
         if self.born and self.died:
             return f"{self.born}–{self.died}"
         if self.born:
-            return f"born {self.born}"
+            return _("born %(year)s") % {"year": self.born}
         if self.died:
-            return f"died {self.died}"
+            return _("died %(year)s") % {"year": self.died}
         return ""
 
     def citation_name(self) -> citations.Name:
@@ -152,8 +193,10 @@ class Author(models.Model):
         if self.kind == AuthorKind.ORGANISATION and self.given_names:
             raise ValidationError(
                 {
-                    "given_names": "An organisation has no given names: put its whole name in "
-                    "“family name or organisation”."
+                    "given_names": _(
+                        "An organisation has no given names: put its whole name in "
+                        "“family name or organisation”."
+                    )
                 }
             )
 
@@ -161,10 +204,12 @@ class Author(models.Model):
 class Theme(models.Model):
     """A tag teachers use to group sources (“Berlin”, “propaganda”, “the thaw”)."""
 
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=80, unique=True)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=80, unique=True)
 
     class Meta:
+        verbose_name = gettext_lazy("theme")
+        verbose_name_plural = gettext_lazy("themes")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -180,20 +225,26 @@ class Theme(models.Model):
 
 
 class Nature(models.TextChoices):
-    SPEECH = "speech", "Speech"
-    JOURNAL_ARTICLE = "journal_article", "Journal article"
-    BOOK = "book", "Book"
-    BOOK_CHAPTER = "book_chapter", "Book chapter"
-    NEWSPAPER_ARTICLE = "newspaper_article", "Newspaper or magazine article"
-    GOVERNMENT_DOCUMENT = "government_document", "Government or intelligence document"
-    LETTER = "letter", "Letter"
-    CARTOON = "cartoon", "Cartoon"
-    PHOTOGRAPH = "photograph", "Photograph"
-    VIDEO = "video", "Video"
-    AUDIO = "audio", "Audio"
-    INTERVIEW = "interview", "Interview"
-    TEXTBOOK = "textbook", "Textbook"
-    WEBSITE = "website", "Website"
+    SPEECH = "speech", pgettext_lazy("kind of source", "Speech")
+    JOURNAL_ARTICLE = "journal_article", pgettext_lazy("kind of source", "Journal article")
+    BOOK = "book", pgettext_lazy("kind of source", "Book")
+    BOOK_CHAPTER = "book_chapter", pgettext_lazy("kind of source", "Book chapter")
+    NEWSPAPER_ARTICLE = (
+        "newspaper_article",
+        pgettext_lazy("kind of source", "Newspaper or magazine article"),
+    )
+    GOVERNMENT_DOCUMENT = (
+        "government_document",
+        pgettext_lazy("kind of source", "Government or intelligence document"),
+    )
+    LETTER = "letter", pgettext_lazy("kind of source", "Letter")
+    CARTOON = "cartoon", pgettext_lazy("kind of source", "Cartoon")
+    PHOTOGRAPH = "photograph", pgettext_lazy("kind of source", "Photograph")
+    VIDEO = "video", pgettext_lazy("kind of source", "Video")
+    AUDIO = "audio", pgettext_lazy("kind of source", "Audio")
+    INTERVIEW = "interview", pgettext_lazy("kind of source", "Interview")
+    TEXTBOOK = "textbook", pgettext_lazy("kind of source", "Textbook")
+    WEBSITE = "website", pgettext_lazy("kind of source", "Website")
 
 
 VISUAL_NATURES = {Nature.CARTOON, Nature.PHOTOGRAPH}
@@ -201,22 +252,35 @@ MEDIA_NATURES = {Nature.VIDEO, Nature.AUDIO}
 
 
 class AuthorRole(models.TextChoices):
-    AUTHOR = "author", "Author or creator"
-    EDITOR = "editor", "Editor (of the book a chapter is in)"
-    INTERVIEWER = "interviewer", "Interviewer"
-    RECIPIENT = "recipient", "Recipient (of a letter)"
-    TRANSLATOR = "translator", "Translator"
-    DIRECTOR = "director", "Director (of a film)"
+    AUTHOR = "author", gettext_lazy("Author or creator")
+    EDITOR = "editor", gettext_lazy("Editor (of the book a chapter is in)")
+    INTERVIEWER = "interviewer", gettext_lazy("Interviewer")
+    RECIPIENT = "recipient", gettext_lazy("Recipient (of a letter)")
+    TRANSLATOR = "translator", gettext_lazy("Translator")
+    DIRECTOR = "director", gettext_lazy("Director (of a film)")
+
+
+# The role in one word, as shown after a name: “Nikita Khrushchev (interviewer)”.
+ROLE_WORDS = {
+    AuthorRole.AUTHOR: pgettext_lazy("role after a name", "author"),
+    AuthorRole.EDITOR: pgettext_lazy("role after a name", "editor"),
+    AuthorRole.INTERVIEWER: pgettext_lazy("role after a name", "interviewer"),
+    AuthorRole.RECIPIENT: pgettext_lazy("role after a name", "recipient"),
+    AuthorRole.TRANSLATOR: pgettext_lazy("role after a name", "translator"),
+    AuthorRole.DIRECTOR: pgettext_lazy("role after a name", "director"),
+}
 
 
 class Season(models.TextChoices):
     """As a journal prints its issue (“Spring 2017”); Chicago keeps Autumn or Fall as printed."""
 
-    SPRING = "spring", "Spring"
-    SUMMER = "summer", "Summer"
-    AUTUMN = "autumn", "Autumn"
-    FALL = "fall", "Fall"
-    WINTER = "winter", "Winter"
+    # Translators: Autumn and Fall are both offered, so that a citation (always English)
+    # prints the season as the journal does; keep them told apart.
+    SPRING = "spring", pgettext_lazy("season", "Spring")
+    SUMMER = "summer", pgettext_lazy("season", "Summer")
+    AUTUMN = "autumn", pgettext_lazy("season", "Autumn")
+    FALL = "fall", pgettext_lazy("season", "Fall")
+    WINTER = "winter", pgettext_lazy("season", "Winter")
 
 
 def library_decades() -> tuple[list[int], bool]:
@@ -290,72 +354,105 @@ def discard_images_when_committed(names: Iterable[str]) -> None:
     transaction.on_commit(discard, robust=True)
 
 
-class Source(models.Model):
+class Source(ChoiceLabels, models.Model):
     """What students read or view: a speech, an article, a cartoon, a film…"""
 
     title = models.CharField(
+        verbose_name=gettext_lazy("title"),
         max_length=400,
         blank=True,
-        help_text="As published. Use straight or curly quotes for a quotation inside the "
-        "title, and *asterisks* around a book title inside an article title. Only an "
-        "interview may be left without a title: then describe it under “kind of document” "
-        "in the provenance.",
+        help_text=gettext_lazy(
+            "As published. Use straight or curly quotes for a quotation inside the "
+            "title, and *asterisks* around a book title inside an article title. Only an "
+            "interview may be left without a title: then describe it under “kind of document” "
+            "in the provenance."
+        ),
     )
     untitled = models.BooleanField(
-        "title is a description",
+        gettext_lazy("title is a description"),
         default=False,
-        help_text="Tick when the source has no title of its own and the title above describes "
-        "it (“Speech during a visit to Britain”). Citations then set it without quotes or "
-        "italics.",
+        help_text=gettext_lazy(
+            "Tick when the source has no title of its own and the title above describes "
+            "it (“Speech during a visit to Britain”). Citations then set it without quotes or "
+            "italics."
+        ),
     )
-    slug = models.SlugField(max_length=200, unique=True, help_text="Used in addresses and packs.")
-    nature = models.CharField(max_length=30, choices=Nature, db_index=True)
+    slug = models.SlugField(
+        verbose_name=gettext_lazy("slug"),
+        max_length=200,
+        unique=True,
+        help_text=gettext_lazy("Used in addresses and packs."),
+    )
+    nature = models.CharField(
+        verbose_name=gettext_lazy("nature"), max_length=30, choices=Nature, db_index=True
+    )
     is_primary = models.BooleanField(
-        "primary source",
+        gettext_lazy("primary source"),
         default=True,
-        help_text="Primary: made at the time by people involved. Secondary: a later account "
-        "or interpretation, such as a historian's book.",
+        help_text=gettext_lazy(
+            "Primary: made at the time by people involved. Secondary: a later account "
+            "or interpretation, such as a historian's book."
+        ),
     )
     summary = models.TextField(
+        verbose_name=gettext_lazy("summary"),
         blank=True,
         max_length=3000,
-        help_text="What the source is, in your own words, for the teacher's notes and lists.",
+        help_text=gettext_lazy(
+            "What the source is, in your own words, for the teacher's notes and lists."
+        ),
     )
     text = models.TextField(
+        verbose_name=gettext_lazy("text"),
         blank=True,
         max_length=MAX_TEXT_LENGTH,
-        help_text="The text or excerpt students read, quoted exactly. Separate paragraphs with "
-        "a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. "
-        "HTML is shown as typed, never run.",
+        help_text=gettext_lazy(
+            "The text or excerpt students read, quoted exactly. Separate paragraphs with "
+            "a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. "
+            "HTML is shown as typed, never run."
+        ),
     )
     image = images.ReencodedImageField(
-        upload_to=source_image_path, blank=True, help_text=images.HELP_TEXT
+        verbose_name=gettext_lazy("image"),
+        upload_to=source_image_path,
+        blank=True,
+        help_text=images.HELP_TEXT,
     )
     image_alt = models.CharField(
-        "image description (alt text)",
+        gettext_lazy("image description (alt text)"),
         max_length=500,
         blank=True,
-        help_text="Required with an image: what a student who cannot see it needs to know, "
-        "e.g. “Khrushchev, smiling, pushes over a snowman labelled ‘Cold War’”.",
+        help_text=gettext_lazy(
+            "Required with an image: what a student who cannot see it needs to know, "
+            "e.g. “Khrushchev, smiling, pushes over a snowman labelled ‘Cold War’”."
+        ),
     )
     media_url = models.URLField(
-        "video or audio link",
+        gettext_lazy("video or audio link"),
         max_length=500,
         blank=True,
-        help_text="Where students can watch or listen.",
+        help_text=gettext_lazy("Where students can watch or listen."),
     )
     media_start = models.PositiveIntegerField(
-        "start at (seconds)",
+        gettext_lazy("start at (seconds)"),
         null=True,
         blank=True,
-        help_text="Where the relevant part begins; type minutes:seconds such as 4:45.",
+        help_text=gettext_lazy(
+            "Where the relevant part begins; type minutes:seconds such as 4:45."
+        ),
     )
     authors = models.ManyToManyField(
-        Author, through="SourceAuthor", related_name="sources", blank=True
+        Author,
+        verbose_name=gettext_lazy("authors"),
+        through="SourceAuthor",
+        related_name="sources",
+        blank=True,
     )
-    themes = models.ManyToManyField(Theme, related_name="sources", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=gettext_lazy("themes"), related_name="sources", blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[themes])
 
     objects = SourceQuerySet.as_manager()
@@ -364,6 +461,8 @@ class Source(models.Model):
     _stored_image: str | None = None
 
     class Meta:
+        verbose_name = gettext_lazy("source")
+        verbose_name_plural = gettext_lazy("sources")
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -372,7 +471,9 @@ class Source(models.Model):
     def save(self, *args, **kwargs) -> None:
         """Also removes the image this save replaces or clears, once it is committed."""
         if not self.slug:
-            self.slug = _unique_slug(Source, self.shown_title, self.pk)
+            # An address is an identifier: the same in every language.
+            with translation.override(None):
+                self.slug = _unique_slug(Source, self.shown_title, self.pk)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "image" not in update_fields:
             super().save(*args, **kwargs)
@@ -418,14 +519,14 @@ class Source(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.image and not self.image_alt.strip():
-            errors["image_alt"] = (
+            errors["image_alt"] = _(
                 "Describe the image for students who cannot see it: alt text is required "
                 "whenever there is an image."
             )
         if self.media_start is not None and not self.media_url:
-            errors["media_start"] = "A start time needs a video or audio link."
+            errors["media_start"] = _("A start time needs a video or audio link.")
         if not self.title.strip() and self.nature != Nature.INTERVIEW:
-            errors["title"] = (
+            errors["title"] = _(
                 "Enter the title. Only an interview may be left without one; for another "
                 "source with no title, describe it here and tick “title is a description”."
             )
@@ -445,7 +546,11 @@ class Source(models.Model):
         interviewees = (
             [author.name for author in self.credited(AuthorRole.AUTHOR)] if self.pk else []
         )
-        return f"Interview with {_and_list(interviewees)}" if interviewees else "Interview"
+        if not interviewees:
+            return str(Nature.INTERVIEW.label)
+        # Translators: the title shown for an interview that has none; %(names)s lists the
+        # people interviewed (“Sergei Khrushchev and William Taubman”).
+        return _("Interview with %(names)s") % {"names": _and_list(interviewees)}
 
     @property
     def display_title(self) -> SafeString:
@@ -457,7 +562,7 @@ class Source(models.Model):
         date = self.date
         if date is None:
             return ""
-        return f"c. {date.year}" if date.circa else str(date.year)
+        return approximately(date.year) if date.circa else str(date.year)
 
     @property
     def listing_label(self) -> str:
@@ -477,7 +582,7 @@ class Source(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return "Primary source" if self.is_primary else "Secondary source"
+        return _("Primary source") if self.is_primary else _("Secondary source")
 
     @cached_property
     def ordered_credits(self) -> list[SourceAuthor]:
@@ -535,7 +640,7 @@ class Source(models.Model):
         }
         if provenance:
             fields |= {
-                "season": provenance.get_date_season_display() if provenance.date_season else "",
+                "season": _english_season(provenance),
                 "site_owner": provenance.site_owner,
                 "date": provenance.date,
                 "container_title": provenance.container_title,
@@ -577,23 +682,41 @@ class Source(models.Model):
         return citations.short_note(self.citation_source(), locator)
 
 
-class SourceAuthor(models.Model):
+class SourceAuthor(ChoiceLabels, models.Model):
     """One credit on a source, in order: author, editor, interviewer, recipient, translator
     or director."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="credits")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
-    role = models.CharField(max_length=20, choices=AuthorRole, default=AuthorRole.AUTHOR)
-    order = models.PositiveSmallIntegerField(default=0)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=gettext_lazy("source"),
+        on_delete=models.CASCADE,
+        related_name="credits",
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=gettext_lazy("author"),
+        on_delete=models.PROTECT,
+        related_name="credits",
+    )
+    role = models.CharField(
+        verbose_name=gettext_lazy("role"),
+        max_length=20,
+        choices=AuthorRole,
+        default=AuthorRole.AUTHOR,
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("order"), default=0)
 
     class Meta:
+        verbose_name_plural = pgettext_lazy("credit on a source", "credits")
         ordering = ["order", "pk"]
-        verbose_name = "credit"
+        verbose_name = pgettext_lazy("credit on a source", "credit")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "author", "role"],
                 name="unique_credit_per_role",
-                violation_error_message="This person is already credited in that role.",
+                violation_error_message=gettext_lazy(
+                    "This person is already credited in that role."
+                ),
             )
         ]
 
@@ -603,116 +726,180 @@ class SourceAuthor(models.Model):
     @property
     def role_word(self) -> str:
         """The role in one word, as shown after a name: “editor”, “interviewer”…"""
-        return "author" if self.role == AuthorRole.AUTHOR else str(self.role)
+        return str(ROLE_WORDS.get(self.role, self.role))
 
 
-class Provenance(models.Model):
+class Provenance(ChoiceLabels, models.Model):
     """Where a source comes from: the facts students reason about, and its citation's parts."""
 
     source = models.OneToOneField(
-        Source, on_delete=models.CASCADE, primary_key=True, related_name="provenance"
+        Source,
+        verbose_name=gettext_lazy("source"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="provenance",
     )
     date_year = models.SmallIntegerField(
-        "year",
+        gettext_lazy("year"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9999)],
-        help_text="Required, except for a web page that shows no date: leave it empty then, "
-        "and give the date you accessed the page instead.",
+        help_text=gettext_lazy(
+            "Required, except for a web page that shows no date: leave it empty then, "
+            "and give the date you accessed the page instead."
+        ),
     )
-    date_month = models.PositiveSmallIntegerField("month", null=True, blank=True)
-    date_day = models.PositiveSmallIntegerField("day", null=True, blank=True)
+    date_month = models.PositiveSmallIntegerField(gettext_lazy("month"), null=True, blank=True)
+    date_day = models.PositiveSmallIntegerField(gettext_lazy("day"), null=True, blank=True)
     date_circa = models.BooleanField(
-        "approximate date", default=False, help_text="Shown as “c. 1954”."
+        gettext_lazy("approximate date"),
+        default=False,
+        help_text=gettext_lazy("Shown as “c. 1954”."),
     )
     date_season = models.CharField(
-        "season",
+        gettext_lazy("season"),
         max_length=10,
         choices=Season,
         blank=True,
-        help_text="For a journal issue dated by season (“Spring 2017”), instead of a month. "
-        "Choose Autumn or Fall as the journal itself prints it.",
+        help_text=gettext_lazy(
+            "For a journal issue dated by season (“Spring 2017”), instead of a month. "
+            "Choose Autumn or Fall as the journal itself prints it."
+        ),
     )
-    date_sort = models.IntegerField(editable=False, db_index=True, default=0)
+    date_sort = models.IntegerField(
+        verbose_name=gettext_lazy("date sort"), editable=False, db_index=True, default=0
+    )
     place = models.CharField(
-        max_length=200, blank=True, help_text="Where it was made or delivered: “Moscow”."
-    )
-    occasion = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="For a speech or interview: the event, e.g. “Twentieth Congress of the "
-        "Communist Party of the Soviet Union”.",
-    )
-    context = models.TextField(
-        blank=True,
-        max_length=3000,
-        help_text="Why and in what circumstances it was made, in your own words.",
-    )
-    audience = models.CharField(
-        "intended audience",
-        max_length=300,
-        blank=True,
-        help_text="Who it was made for: “delegates to the Party Congress”, “American readers”.",
-    )
-    medium = models.CharField(
-        "kind of document",
-        max_length=120,
-        blank=True,
-        help_text="As a citation describes it: “briefing paper”, “newsreel”, “podcast”. "
-        "Required for an interview without a title: “transcript”, “audio recording”, or "
-        "“Interview by Studs Terkel” when the interviewer is not credited above.",
-    )
-    classification = models.CharField(
-        max_length=120, blank=True, help_text="For a government document: “Top secret”."
-    )
-    container_title = models.CharField(
-        "published in",
-        max_length=400,
-        blank=True,
-        help_text="Journal, newspaper, website, programme or the book a chapter is in.",
-    )
-    site_owner = models.CharField(
-        "who owns the website",
+        verbose_name=gettext_lazy("place"),
         max_length=200,
         blank=True,
-        help_text="For a web page: the organisation that runs the site, e.g. “BBC”, "
-        "“National Archives”. Citations name it in place of an author when the page has none.",
+        help_text=gettext_lazy("Where it was made or delivered: “Moscow”."),
     )
-    volume = models.CharField(max_length=40, blank=True)
-    issue = models.CharField(max_length=40, blank=True)
-    pages = models.CharField(max_length=60, blank=True, help_text="e.g. 171–190 or 1-18.")
-    edition = models.CharField(max_length=40, blank=True, help_text="e.g. 3rd, or rev.")
-    publisher = models.CharField(max_length=200, blank=True)
-    publication_place = models.CharField("place of publication", max_length=200, blank=True)
-    archive = models.CharField(
-        max_length=300, blank=True, help_text="Where an unpublished document is held."
+    occasion = models.CharField(
+        verbose_name=gettext_lazy("occasion"),
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy(
+            "For a speech or interview: the event, e.g. “Twentieth Congress of the "
+            "Communist Party of the Soviet Union”."
+        ),
     )
-    identifier = models.CharField(
-        "document number", max_length=120, blank=True, help_text="e.g. an archive reference."
+    context = models.TextField(
+        verbose_name=gettext_lazy("context"),
+        blank=True,
+        max_length=3000,
+        help_text=gettext_lazy("Why and in what circumstances it was made, in your own words."),
     )
-    duration = models.CharField(max_length=20, blank=True, help_text="Running time, e.g. 12:03.")
-    url = models.URLField("URL", max_length=500, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.2307/20029338")
-    accessed = models.DateField("date accessed", null=True, blank=True)
-    short_title = models.CharField(
+    audience = models.CharField(
+        gettext_lazy("intended audience"),
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy(
+            "Who it was made for: “delegates to the Party Congress”, “American readers”."
+        ),
+    )
+    medium = models.CharField(
+        gettext_lazy("kind of document"),
         max_length=120,
         blank=True,
-        help_text="Optional: the short title for later notes, if the automatic one reads badly.",
+        help_text=gettext_lazy(
+            "As a citation describes it: “briefing paper”, “newsreel”, “podcast”. "
+            "Required for an interview without a title: “transcript”, “audio recording”, or "
+            "“Interview by Studs Terkel” when the interviewer is not credited above."
+        ),
+    )
+    classification = models.CharField(
+        verbose_name=gettext_lazy("classification"),
+        max_length=120,
+        blank=True,
+        help_text=gettext_lazy("For a government document: “Top secret”."),
+    )
+    container_title = models.CharField(
+        gettext_lazy("published in"),
+        max_length=400,
+        blank=True,
+        help_text=gettext_lazy(
+            "Journal, newspaper, website, programme or the book a chapter is in."
+        ),
+    )
+    site_owner = models.CharField(
+        gettext_lazy("who owns the website"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy(
+            "For a web page: the organisation that runs the site, e.g. “BBC”, "
+            "“National Archives”. Citations name it in place of an author when the page has none."
+        ),
+    )
+    volume = models.CharField(verbose_name=gettext_lazy("volume"), max_length=40, blank=True)
+    issue = models.CharField(verbose_name=gettext_lazy("issue"), max_length=40, blank=True)
+    pages = models.CharField(
+        verbose_name=gettext_lazy("pages"),
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("e.g. 171–190 or 1-18."),
+    )
+    edition = models.CharField(
+        verbose_name=gettext_lazy("edition"),
+        max_length=40,
+        blank=True,
+        help_text=gettext_lazy("e.g. 3rd, or rev."),
+    )
+    publisher = models.CharField(verbose_name=gettext_lazy("publisher"), max_length=200, blank=True)
+    publication_place = models.CharField(
+        gettext_lazy("place of publication"), max_length=200, blank=True
+    )
+    archive = models.CharField(
+        verbose_name=gettext_lazy("archive"),
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("Where an unpublished document is held."),
+    )
+    identifier = models.CharField(
+        gettext_lazy("document number"),
+        max_length=120,
+        blank=True,
+        help_text=gettext_lazy("e.g. an archive reference."),
+    )
+    duration = models.CharField(
+        verbose_name=gettext_lazy("duration"),
+        max_length=20,
+        blank=True,
+        help_text=gettext_lazy("Running time, e.g. 12:03."),
+    )
+    url = models.URLField(gettext_lazy("URL"), max_length=500, blank=True)
+    doi = models.CharField(
+        gettext_lazy("DOI"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("e.g. 10.2307/20029338"),
+    )
+    accessed = models.DateField(gettext_lazy("date accessed"), null=True, blank=True)
+    short_title = models.CharField(
+        verbose_name=gettext_lazy("short title"),
+        max_length=120,
+        blank=True,
+        help_text=gettext_lazy(
+            "Optional: the short title for later notes, if the automatic one reads badly."
+        ),
     )
     note = models.TextField(
-        "attribution note",
+        gettext_lazy("attribution note"),
         blank=True,
         max_length=1000,
-        help_text="The note printed under the source for students, e.g. “Written as a GCSE "
-        "revision book by a history teacher.”",
+        help_text=gettext_lazy(
+            "The note printed under the source for students, e.g. “Written as a GCSE "
+            "revision book by a history teacher.”"
+        ),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "provenance"
+        verbose_name = pgettext_lazy("one provenance record", "provenance")
+        verbose_name_plural = gettext_lazy("provenance")
 
     def __str__(self) -> str:
-        return f"Provenance of {self.source}"
+        return _("Provenance of %(source)s") % {"source": self.source}
 
     def save(self, *args, **kwargs) -> None:
         date = self.date
@@ -740,18 +927,18 @@ class Provenance(models.Model):
         source = self._source_or_none()
         errors: dict[str, str] = {}
         if self.date_year is None and not (source and source.nature == Nature.WEBSITE):
-            errors["date_year"] = (
+            errors["date_year"] = _(
                 "Enter the year it was made, or your best estimate with “approximate date” "
                 "ticked. Only a web page may be left undated."
             )
         elif self.date_year is None:
             for name in ("date_month", "date_day", "date_season"):
                 if getattr(self, name):
-                    errors[name] = "Enter the year too, or leave this empty."
+                    errors[name] = _("Enter the year too, or leave this empty.")
             if self.date_circa:
-                errors["date_circa"] = "Enter your best estimate of the year, or untick this."
+                errors["date_circa"] = _("Enter your best estimate of the year, or untick this.")
             if not self.accessed:
-                errors["accessed"] = (
+                errors["accessed"] = _(
                     "A web page with no date is cited by the day you read it: enter the date "
                     "you accessed it."
                 )
@@ -759,7 +946,7 @@ class Provenance(models.Model):
             problems = PartialDate.errors(self.date_year, self.date_month, self.date_day)
             errors |= {f"date_{field}": message for field, message in problems.items()}
         if self.date_season and self.date_month:
-            errors["date_season"] = (
+            errors["date_season"] = _(
                 "A season takes the place of the month: leave the month (and day) empty, or "
                 "choose no season."
             )
@@ -769,7 +956,7 @@ class Provenance(models.Model):
             and not source.has_title
             and not self.medium.strip()
         ):
-            errors["medium"] = (
+            errors["medium"] = _(
                 "An interview without a title needs a description instead: say what it is "
                 "here, e.g. “transcript”, “audio recording” or “Interview by Studs Terkel”."
             )
@@ -780,40 +967,66 @@ class Provenance(models.Model):
 
 
 class InterpretationStance(models.TextChoices):
-    FAVOURABLE = "favourable", "Favourable to Khrushchev's policy"
-    CRITICAL = "critical", "Critical of it"
-    MIXED = "mixed", "Mixed or qualified"
+    FAVOURABLE = "favourable", gettext_lazy("Favourable to Khrushchev's policy")
+    CRITICAL = "critical", gettext_lazy("Critical of it")
+    MIXED = "mixed", gettext_lazy("Mixed or qualified")
 
 
-class Interpretation(models.Model):
+class Interpretation(ChoiceLabels, models.Model):
     """A historian's argument, so students can weigh which one the evidence supports."""
 
-    historian = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="interpretations")
-    work = models.ForeignKey(
-        Source,
+    historian = models.ForeignKey(
+        Author,
+        verbose_name=gettext_lazy("historian"),
         on_delete=models.PROTECT,
         related_name="interpretations",
-        help_text="The work in the library where the argument is made.",
+    )
+    work = models.ForeignKey(
+        Source,
+        verbose_name=gettext_lazy("work"),
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+        help_text=gettext_lazy("The work in the library where the argument is made."),
     )
     question = models.CharField(
+        verbose_name=gettext_lazy("question"),
         max_length=300,
-        help_text="The debate it answers: “Why did Khrushchev fall from power in 1964?”",
+        help_text=gettext_lazy(
+            "The debate it answers: “Why did Khrushchev fall from power in 1964?”"
+        ),
     )
     position = models.CharField(
+        verbose_name=gettext_lazy("position"),
         max_length=200,
-        help_text="The argument in a few words: “Coexistence was ‘enforced coexistence’”.",
+        help_text=gettext_lazy(
+            "The argument in a few words: “Coexistence was ‘enforced coexistence’”."
+        ),
     )
-    summary = models.TextField(max_length=3000, help_text="The argument, in your own words.")
+    summary = models.TextField(
+        verbose_name=gettext_lazy("summary"),
+        max_length=3000,
+        help_text=gettext_lazy("The argument, in your own words."),
+    )
     quotation = models.TextField(
-        blank=True, max_length=2000, help_text="Optional: the historian's words, quoted exactly."
+        verbose_name=gettext_lazy("quotation"),
+        blank=True,
+        max_length=2000,
+        help_text=gettext_lazy("Optional: the historian's words, quoted exactly."),
     )
     quotation_locator = models.CharField(
-        "page", max_length=40, blank=True, help_text="Page(s) the quotation is on."
+        gettext_lazy("page"),
+        max_length=40,
+        blank=True,
+        help_text=gettext_lazy("Page(s) the quotation is on."),
     )
-    stance = models.CharField(max_length=20, choices=InterpretationStance)
+    stance = models.CharField(
+        verbose_name=gettext_lazy("stance"), max_length=20, choices=InterpretationStance
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("interpretation")
+        verbose_name_plural = gettext_lazy("interpretations")
         ordering = ["question", "historian__family_name"]
         constraints = [
             models.UniqueConstraint(
@@ -832,9 +1045,23 @@ class Interpretation(models.Model):
 
 
 def _and_list(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return f"{', '.join(names[:-1])}, and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        # Translators: two names in a list, “Sergei Khrushchev and William Taubman”.
+        return _("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+    # Translators: the end of a list of three names or more, after the others and a comma:
+    # “Sergei Khrushchev, William Taubman, and Jane Smith”.
+    return _("%(others)s, and %(last)s") % {"others": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _english_season(provenance: Provenance) -> str:
+    """The season as the journal prints it, in English whatever the page's language:
+    it goes into the Chicago citation."""
+    if not provenance.date_season:
+        return ""
+    with translation.override(None):
+        return str(provenance.get_date_season_display())
 
 
 def _unique_slug(model: type[models.Model], text: str, pk: int | None) -> str:
@@ -855,10 +1082,14 @@ def parse_timestamp(text: str) -> int:
     """Read “4:45”, “1:02:03” or “285” as seconds; ValueError with a clear message otherwise."""
     cleaned = (text or "").strip()
     if not re.fullmatch(r"\d{1,6}(?::\d{1,2}){0,2}", cleaned):
-        raise ValueError(f"“{text}” is not a time: write minutes:seconds, such as 4:45.")
+        raise ValueError(
+            _("“%(text)s” is not a time: write minutes:seconds, such as 4:45.") % {"text": text}
+        )
     parts = [int(part) for part in cleaned.split(":")]
     if any(part >= 60 for part in parts[1:]):
-        raise ValueError(f"“{text}” is not a time: minutes and seconds go up to 59.")
+        raise ValueError(
+            _("“%(text)s” is not a time: minutes and seconds go up to 59.") % {"text": text}
+        )
     seconds = 0
     for part in parts:
         seconds = seconds * 60 + part

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sources.dates import PartialDate
 from sources.models import (
@@ -83,6 +85,26 @@ INTERPRETATION_FIELDS = ("question", "summary", "quotation", "quotation_locator"
 
 class PackError(Exception):
     """A pack that cannot be imported; the message names the record and the problem."""
+
+
+def located(where: str, problem: str) -> str:
+    """A pack's problem, after the record it is in: “source “x”: …”."""
+    # Translators: where in a pack (“source “the-thaw”, credit 2”), then what is wrong there.
+    return _("%(where)s: %(problem)s") % {"where": where, "problem": problem}
+
+
+# What is said of a record a pack does not number with a slug, and of one it names but
+# does not hold, for each kind a library pack holds.
+NO_SLUG = {
+    "author": gettext_lazy("author number %(number)s has no slug."),
+    "theme": gettext_lazy("theme number %(number)s has no slug."),
+    "source": gettext_lazy("source number %(number)s has no slug."),
+}
+NOT_FOUND = {
+    "author": gettext_lazy("no author “%(slug)s” in the pack or in this Coexist."),
+    "theme": gettext_lazy("no theme “%(slug)s” in the pack or in this Coexist."),
+    "source": gettext_lazy("no source “%(slug)s” in the pack or in this Coexist."),
+}
 
 
 @dataclass
@@ -181,11 +203,14 @@ def _interpretation_record(interpretation: Interpretation) -> dict:
 def import_library(data: object) -> ImportReport:
     """Create or update everything in the pack, all or nothing."""
     if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
-        raise PackError("This is not a Coexist pack (its “format” is not “coexist-pack”).")
+        raise PackError(_("This is not a Coexist pack (its “format” is not “coexist-pack”)."))
     if data.get("version") != PACK_VERSION:
         raise PackError(
-            f"This pack is version {data.get('version')!r}; this Coexist reads version "
-            f"{PACK_VERSION}. Export it again from a matching Coexist."
+            _(
+                "This pack is version %(version)s; this Coexist reads version "
+                "%(readable)s. Export it again from a matching Coexist."
+            )
+            % {"version": repr(data.get("version")), "readable": PACK_VERSION}
         )
     report = ImportReport()
     with transaction.atomic():
@@ -209,14 +234,14 @@ def import_library(data: object) -> ImportReport:
 def _records(data: dict, key: str) -> list[dict]:
     records = data.get(key, [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise PackError(f"“{key}” must be a list of records.")
+        raise PackError(_("“%(key)s” must be a list of records.") % {"key": key})
     return records
 
 
 def record_slug(record: dict, kind: str, index: int) -> str:
     slug = record.get("slug")
     if not isinstance(slug, str) or not slug.strip():
-        raise PackError(f"{kind} number {index} has no slug.")
+        raise PackError(NO_SLUG[kind] % {"number": index})
     return slug
 
 
@@ -227,7 +252,7 @@ def _lookup(mapping: dict, slug: object, what: str, where: str):
     try:
         mapping[slug] = model.objects.get(slug=slug)
     except model.DoesNotExist:
-        raise PackError(f"{where}: no {what} “{slug}” in the pack or in this Coexist.") from None
+        raise PackError(located(where, NOT_FOUND[what] % {"slug": slug})) from None
     return mapping[slug]
 
 
@@ -247,7 +272,7 @@ def _save(instance: models.Model, values: dict, label: str) -> str:
     try:
         instance.full_clean(validate_unique=is_new)
     except ValidationError as error:
-        raise PackError(f"{label}: {_describe(error)}") from None
+        raise PackError(located(label, _describe(error))) from None
     instance.save()
     return "created" if is_new else "updated"
 
@@ -255,7 +280,7 @@ def _save(instance: models.Model, values: dict, label: str) -> str:
 def _describe(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
         return "; ".join(
-            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            located(name, " ".join(messages)) if name != "__all__" else " ".join(messages)
             for name, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
@@ -275,21 +300,21 @@ _NULLABLE = {"born", "died", "media_start", "accessed"}
 
 def _import_author(record: dict, report: ImportReport) -> Author:
     author = Author.objects.filter(slug=record["slug"]).first() or Author(slug=record["slug"])
-    label = f"author “{record['slug']}”"
+    label = _("author “%(slug)s”") % {"slug": record["slug"]}
     report.count(_save(author, _pick(record, AUTHOR_FIELDS), label), "authors")
     return author
 
 
 def _import_theme(record: dict, report: ImportReport) -> Theme:
     theme = Theme.objects.filter(slug=record["slug"]).first() or Theme(slug=record["slug"])
-    label = f"theme “{record['slug']}”"
+    label = _("theme “%(slug)s”") % {"slug": record["slug"]}
     report.count(_save(theme, _pick(record, ("name",)), label), "themes")
     return theme
 
 
 def _import_source(record: dict, authors: dict, themes: dict, report: ImportReport) -> Source:
     slug = record["slug"]
-    label = f"source “{slug}”"
+    label = _("source “%(slug)s”") % {"slug": slug}
     source = Source.objects.filter(slug=slug).first() or Source(slug=slug)
     outcome = _save(source, _pick(record, SOURCE_FIELDS), label)
 
@@ -313,7 +338,8 @@ def _import_source(record: dict, authors: dict, themes: dict, report: ImportRepo
             try:
                 credit.full_clean()
             except ValidationError as error:
-                raise PackError(f"{label}, credit {order + 1}: {_describe(error)}") from None
+                where = _("%(source)s, credit %(number)s") % {"source": label, "number": order + 1}
+                raise PackError(located(where, _describe(error))) from None
             credit.save()
         outcome = "updated" if outcome == "unchanged" else outcome
     report.count(outcome, "sources")
@@ -325,7 +351,7 @@ def _import_source(record: dict, authors: dict, themes: dict, report: ImportRepo
 
 
 def _import_provenance(source: Source, record: dict, label: str, report: ImportReport) -> None:
-    where = f"{label}, provenance"
+    where = _("%(source)s, provenance") % {"source": label}
     raw_date = record.get("date")
     if raw_date in (None, ""):
         date = None  # an undated web page; the model's rules refuse it for anything else
@@ -333,7 +359,7 @@ def _import_provenance(source: Source, record: dict, label: str, report: ImportR
         try:
             date = PartialDate.parse(str(raw_date))
         except ValueError as error:
-            raise PackError(f"{where}: {error}") from None
+            raise PackError(located(where, str(error))) from None
     values = _pick(record, PROVENANCE_FIELDS)
     values.update(
         date_year=date.year if date else None,
@@ -346,7 +372,7 @@ def _import_provenance(source: Source, record: dict, label: str, report: ImportR
         try:
             values["accessed"] = datetime.date.fromisoformat(values["accessed"])
         except ValueError:
-            raise PackError(f"{where}: accessed must be a date like 2013-04-01.") from None
+            raise PackError(located(where, _("accessed must be a date like 2013-04-01."))) from None
     elif not values.get("accessed"):
         values["accessed"] = None
     provenance = Provenance.objects.filter(source=source).first() or Provenance(source=source)
@@ -354,7 +380,7 @@ def _import_provenance(source: Source, record: dict, label: str, report: ImportR
 
 
 def _import_interpretation(record, index, authors, sources, report) -> None:
-    where = f"interpretation number {index}"
+    where = _("interpretation number %(number)s") % {"number": index}
     historian = _lookup(authors, record.get("historian"), "author", where)
     work = _lookup(sources, record.get("work"), "source", where)
     position = record.get("position") or ""
@@ -362,5 +388,9 @@ def _import_interpretation(record, index, authors, sources, report) -> None:
         historian=historian, work=work, position=position
     ).first() or Interpretation(historian=historian, work=work, position=position)
     values = _pick(record, INTERPRETATION_FIELDS)
-    outcome = _save(interpretation, values, f"{where} (“{position}”)")
+    label = _("%(interpretation)s (“%(position)s”)") % {
+        "interpretation": where,
+        "position": position,
+    }
+    outcome = _save(interpretation, values, label)
     report.count(outcome, "interpretations")

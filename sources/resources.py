@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from coexist import csvsafe
@@ -179,7 +180,7 @@ class SourceResource(resources.ModelResource):
     def _provenance_from_row(self, row, errors, instance) -> Provenance | None:
         raw_date = str(row.get("date") or "").strip()
         if not raw_date:
-            errors["date"] = ["Every source needs a date: at least the year, e.g. 1959."]
+            errors["date"] = [_("Every source needs a date: at least the year, e.g. 1959.")]
             return None
         try:
             date = PartialDate.parse(raw_date)
@@ -202,7 +203,9 @@ class SourceResource(resources.ModelResource):
             try:
                 provenance.accessed = datetime.date.fromisoformat(accessed[:10])
             except ValueError:
-                errors["accessed"] = [f"“{accessed}” is not a date: write it as 2013-04-01."]
+                errors["accessed"] = [
+                    _("“%(value)s” is not a date: write it as 2013-04-01.") % {"value": accessed}
+                ]
         try:
             provenance.full_clean(exclude=["source"])
         except ValidationError as error:

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coexist', '0003_must_change_password'),
+        ("coexist", "0003_must_change_password"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, help_text="The language Coexist speaks to this person, chosen with the switcher at the foot of every page; empty means the browser's language.", max_length=16),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                help_text="The language Coexist speaks to this person, chosen with the switcher at the foot of every page; empty means the browser's language.",
+                max_length=16,
+            ),
         ),
     ]

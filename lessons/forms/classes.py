@@ -7,6 +7,8 @@ import io
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from coexist.models import User
 from lessons.forms.fields import NAME_PATTERN, max_length_of
@@ -20,18 +22,20 @@ class RosterForm(forms.Form):
     """Names to turn into accounts: a CSV file from the school's system, or pasted lines."""
 
     names = forms.CharField(
-        label="Paste names, one student per line",
+        label=gettext_lazy("Paste names, one student per line"),
         required=False,
         strip=False,  # line numbers in messages must match what the teacher pasted
         max_length=ROSTER_MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="“Ada Okafor” or “Okafor, Ada”. Blank lines are ignored.",
+        help_text=gettext_lazy("“Ada Okafor” or “Okafor, Ada”. Blank lines are ignored."),
     )
     file = forms.FileField(
-        label="…or upload a CSV file",
+        label=gettext_lazy("…or upload a CSV file"),
         required=False,
-        help_text="Columns “first name” and “last name” (or one “name” column), with a header row. "
-        "Exported from a spreadsheet or your school's system.",
+        help_text=gettext_lazy(
+            "Columns “first name” and “last name” (or one “name” column), with a header row. "
+            "Exported from a spreadsheet or your school's system."
+        ),
     )
 
     def clean(self) -> dict:
@@ -41,9 +45,9 @@ class RosterForm(forms.Form):
         if self.errors:
             return data
         if pasted and upload:
-            raise ValidationError("Paste names or upload a file, not both.")
+            raise ValidationError(_("Paste names or upload a file, not both."))
         if not pasted and not upload:
-            raise ValidationError("Paste at least one name, or choose a CSV file.")
+            raise ValidationError(_("Paste at least one name, or choose a CSV file."))
         rows = _pasted_rows(raw) if pasted else _csv_rows(upload)
         data["roster"] = _check_rows(rows)
         return data
@@ -72,12 +76,13 @@ def _pasted_rows(text: str) -> list[tuple[int, str, str]]:
 def _csv_rows(upload) -> list[tuple[int, str, str]]:
     if upload.size > ROSTER_MAX_BYTES:
         raise ValidationError(
-            f"That file is too big for a class list (the limit is {ROSTER_MAX_BYTES // 1000} KB)."
+            _("That file is too big for a class list (the limit is %(size)s KB).")
+            % {"size": ROSTER_MAX_BYTES // 1000}
         )
     raw = upload.read()
     if b"\x00" in raw:
         raise ValidationError(
-            "That file is not a CSV file. Save the spreadsheet as CSV and try again."
+            _("That file is not a CSV file. Save the spreadsheet as CSV and try again.")
         )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -86,19 +91,24 @@ def _csv_rows(upload) -> list[tuple[int, str, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationError("That file's text could not be read. Save it as “CSV UTF-8”.")
+        raise ValidationError(_("That file's text could not be read. Save it as “CSV UTF-8”."))
     try:
         table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
-        raise ValidationError(f"That file could not be read as CSV ({error}).") from None
+        raise ValidationError(
+            _("That file could not be read as CSV (%(error)s).") % {"error": error}
+        ) from None
     if not table:
-        raise ValidationError("That file is empty.")
+        raise ValidationError(_("That file is empty."))
     header = [cell.strip().lower().replace("_", " ") for cell in table[0]]
     columns = _name_columns(header)
     if columns is None:
         raise ValidationError(
-            "The first row must name the columns: “first name” and “last name”, or “name”. "
-            f"This file's first row is: {', '.join(table[0]) or '(empty)'}."
+            _(
+                "The first row must name the columns: “first name” and “last name”, or “name”. "
+                "This file's first row is: %(row)s."
+            )
+            % {"row": ", ".join(table[0]) or _("(empty)")}
         )
     rows = []
     for number, cells in enumerate(table[1:], start=2):
@@ -135,23 +145,40 @@ def _limit_broken(first: str, last: str) -> int | None:
 
 def _check_rows(rows: list[tuple[int, str, str]]) -> list[RosterName]:
     if not rows:
-        raise ValidationError("No names found. Put one student on each line.")
+        raise ValidationError(_("No names found. Put one student on each line."))
     if len(rows) > ROSTER_MAX_NAMES:
         raise ValidationError(
-            f"That is {len(rows)} names; add at most {ROSTER_MAX_NAMES} at a time."
+            ngettext(
+                "That is %(count)s name; add at most %(most)s at a time.",
+                "That is %(count)s names; add at most %(most)s at a time.",
+                len(rows),
+            )
+            % {"count": len(rows), "most": ROSTER_MAX_NAMES}
         )
     problems, names = [], []
     for number, first, last in rows:
         first, last = " ".join(first.split()), " ".join(last.split())
         shown = f"{first} {last}".strip()
         if not first:
-            problems.append(f"Line {number}: no first name.")
+            problems.append(_("Line %(number)s: no first name.") % {"number": number})
         elif limit := _limit_broken(first, last):
-            problems.append(f"Line {number}: the name is longer than {limit} characters.")
+            problems.append(
+                ngettext(
+                    "Line %(number)s: the name is longer than %(limit)s character.",
+                    "Line %(number)s: the name is longer than %(limit)s characters.",
+                    limit,
+                )
+                % {"number": number, "limit": limit}
+            )
         elif not NAME_PATTERN.match(first) or (last and not NAME_PATTERN.match(last)):
-            problems.append(f"Line {number}: “{shown}” has characters a name cannot contain.")
+            problems.append(
+                _("Line %(number)s: “%(name)s” has characters a name cannot contain.")
+                % {"number": number, "name": shown}
+            )
         else:
             names.append(RosterName(number, first, last))
     if problems:
-        raise ValidationError(["Nobody was added. Correct these lines and try again:", *problems])
+        raise ValidationError(
+            [_("Nobody was added. Correct these lines and try again:"), *problems]
+        )
     return names

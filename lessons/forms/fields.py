@@ -8,6 +8,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Letters from any script, spaces, hyphens, apostrophes and full stops: “Zoë O’Neill-Ng”.
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*\.?$")
@@ -17,7 +20,7 @@ def clean_name(value: str) -> str:
     value = " ".join(value.split())
     if not NAME_PATTERN.match(value):
         raise ValidationError(
-            "Use letters only, with spaces, hyphens or apostrophes if you need them."
+            _("Use letters only, with spaces, hyphens or apostrophes if you need them.")
         )
     return value
 
@@ -48,7 +51,15 @@ class LimitedText(forms.CharField):
         super().validate(value)
         if value and len(value) > self.limit:
             raise ValidationError(
-                f"Keep this under {self.limit:,} characters — it is {len(value):,} now.",
+                ngettext(
+                    "Keep this under %(limit)s character — it is %(length)s now.",
+                    "Keep this under %(limit)s characters — it is %(length)s now.",
+                    self.limit,
+                )
+                % {
+                    "limit": number_format(self.limit, force_grouping=True),
+                    "length": number_format(len(value), force_grouping=True),
+                },
                 code="max_length",
             )
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from coexist.models import User
 from coexist.usernames import USERNAME_HELP, validate_new_username
 from lessons.forms.fields import clean_name, max_length_of
 from lessons.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
 
-CODE_HELP = "8 letters and numbers, like ABCD-2345. Spaces and dashes do not matter."
+CODE_HELP = gettext_lazy("8 letters and numbers, like ABCD-2345. Spaces and dashes do not matter.")
 
 
 class JoinCodeForm(forms.Form):
     code = forms.CharField(
-        label="Class code",
+        label=gettext_lazy("Class code"),
         max_length=40,
         help_text=CODE_HELP,
         widget=forms.TextInput(
@@ -29,13 +30,18 @@ class JoinCodeForm(forms.Form):
         lookalikes = sorted(set(code) & set("0O1IL"))
         if lookalikes:
             raise ValidationError(
-                "Class codes never contain %(chars)s, so that no two characters look alike. "
-                "Check the code with your teacher.",
+                gettext_lazy(
+                    "Class codes never contain %(chars)s, so that no two characters look alike. "
+                    "Check the code with your teacher."
+                ),
                 params={"chars": ", ".join(lookalikes)},
             )
         if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
             raise ValidationError(
-                f"That is not a class code. Codes are {CODE_HELP[0].lower()}{CODE_HELP[1:]}"
+                gettext_lazy(
+                    "That is not a class code. Codes are 8 letters and numbers, like ABCD-2345. "
+                    "Spaces and dashes do not matter."
+                )
             )
         return code
 
@@ -43,12 +49,14 @@ class JoinCodeForm(forms.Form):
 class StudentSignupForm(UserCreationForm):
     """A student's own account: a name, a username and a password. No e-mail, no birth date."""
 
-    first_name = forms.CharField(label="First name", max_length=max_length_of(User, "first_name"))
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"), max_length=max_length_of(User, "first_name")
+    )
     last_name = forms.CharField(
-        label="Last name",
+        label=gettext_lazy("Last name"),
         max_length=max_length_of(User, "last_name"),
         required=False,
-        help_text="So your teacher knows who you are.",
+        help_text=gettext_lazy("So your teacher knows who you are."),
     )
 
     class Meta(UserCreationForm.Meta):

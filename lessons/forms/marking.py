@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lessons.forms.fields import LimitedText, limited_text, max_length_of
 from lessons.models import CommentBankEntry, SourceAnnotation, Submission
@@ -11,26 +13,28 @@ from lessons.services.marking import CRITERION_COMMENT_LIMIT, band_for, criteria
 
 class FeedbackForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    feedback = limited_text("Overall comment", max_length_of(Submission, "feedback"), rows=6)
+    feedback = limited_text(
+        gettext_lazy("Overall comment"), max_length_of(Submission, "feedback"), rows=6
+    )
     mark = forms.IntegerField(
-        label="Mark",
+        label=gettext_lazy("Mark"),
         required=False,
         min_value=0,
         max_value=1000,
-        error_messages={"invalid": "Give the mark as a whole number, e.g. 7."},
+        error_messages={"invalid": gettext_lazy("Give the mark as a whole number, e.g. 7.")},
     )
     mark_out_of = forms.IntegerField(
-        label="out of",
+        label=gettext_lazy("out of"),
         required=False,
         min_value=1,
         max_value=1000,
-        error_messages={"invalid": "Give the maximum as a whole number, e.g. 10."},
+        error_messages={"invalid": gettext_lazy("Give the maximum as a whole number, e.g. 10.")},
     )
     action = forms.ChoiceField(
         choices=[
-            ("save", "Save feedback"),
-            ("return", "Return to the student"),
-            ("revise", "Return and ask for a revision"),
+            ("save", gettext_lazy("Save feedback")),
+            ("return", gettext_lazy("Return to the student")),
+            ("revise", gettext_lazy("Return and ask for a revision")),
         ]
     )
 
@@ -39,7 +43,7 @@ class FeedbackForm(forms.Form):
         self.annotations = list(annotations)
         for annotation in self.annotations:
             self.fields[f"comment_{annotation.pk}"] = limited_text(
-                f"Comment on source {annotation.lesson_source.label}",
+                _("Comment on source %(label)s") % {"label": annotation.lesson_source.label},
                 max_length_of(SourceAnnotation, "teacher_comment"),
                 rows=2,
             )
@@ -48,22 +52,28 @@ class FeedbackForm(forms.Form):
         if self.criteria:
             del self.fields["mark"], self.fields["mark_out_of"]
         for criterion in self.criteria:
-            name = f"Criterion {criterion.key}"
-            whole = f"{name}: give the mark as a whole number from 0 to {criterion.max_mark}."
+            names = {"key": criterion.key, "max_mark": criterion.max_mark}
+            whole = (
+                _("Criterion %(key)s: give the mark as a whole number from 0 to %(max_mark)s.")
+                % names
+            )
             self.fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
-                label=f"{name} mark, out of {criterion.max_mark}",
+                label=_("Criterion %(key)s mark, out of %(max_mark)s") % names,
                 required=False,
                 min_value=0,
                 max_value=criterion.max_mark,
                 error_messages={
                     "invalid": whole,
-                    "min_value": f"{name}: the mark cannot be below 0.",
-                    "max_value": f"{name} is out of {criterion.max_mark}: the mark cannot be "
-                    f"more than {criterion.max_mark}.",
+                    "min_value": _("Criterion %(key)s: the mark cannot be below 0.") % names,
+                    "max_value": _(
+                        "Criterion %(key)s is out of %(max_mark)s: the mark cannot be more "
+                        "than %(max_mark)s."
+                    )
+                    % names,
                 },
             )
             self.fields[f"criterion_{criterion.pk}_comment"] = limited_text(
-                f"Comment on criterion {criterion.key}", CRITERION_COMMENT_LIMIT, rows=2
+                _("Comment on criterion %(key)s") % names, CRITERION_COMMENT_LIMIT, rows=2
             )
 
     def criterion_rows(self) -> list[dict]:
@@ -126,17 +136,28 @@ class FeedbackForm(forms.Form):
             missing = [c.key for c in self.criteria if (marks.get(c.key) or {}).get("mark") is None]
             returning = data.get("action") in ("return", "revise")
             if returning and data["mark"] is not None and missing:
-                which = "criterion" if len(missing) == 1 else "criteria"
+                keys = missing[0]
+                for key in missing[1:]:
+                    keys = _("%(first)s and %(second)s") % {"first": keys, "second": key}
                 raise forms.ValidationError(
-                    f"Give a mark on {which} {' and '.join(missing)} too before returning "
-                    "the work, or leave every criterion unmarked."
+                    ngettext(
+                        "Give a mark on criterion %(keys)s too before returning the work, or "
+                        "leave every criterion unmarked.",
+                        "Give a mark on criteria %(keys)s too before returning the work, or "
+                        "leave every criterion unmarked.",
+                        len(missing),
+                    )
+                    % {"keys": keys}
                 )
             return data
         mark, out_of = data.get("mark"), data.get("mark_out_of")
         if mark is not None and out_of is not None and mark > out_of:
-            self.add_error("mark", f"The mark cannot be more than the maximum ({out_of}).")
+            self.add_error(
+                "mark",
+                _("The mark cannot be more than the maximum (%(out_of)s).") % {"out_of": out_of},
+            )
         if mark is not None and out_of is None:
-            self.add_error("mark_out_of", "Say what the mark is out of.")
+            self.add_error("mark_out_of", _("Say what the mark is out of."))
         return data
 
     def source_comments(self) -> dict[int, str]:
@@ -156,7 +177,7 @@ def _typed_mark(value) -> int | None:
 
 class BankCommentForm(forms.Form):
     text = LimitedText(
-        label="New comment for your bank",
+        label=gettext_lazy("New comment for your bank"),
         limit=max_length_of(CommentBankEntry, "text"),
-        error_messages={"required": "Type the comment to keep."},
+        error_messages={"required": gettext_lazy("Type the comment to keep.")},
     )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that this cannot be undone",
+        label=gettext_lazy("I understand that this cannot be undone"),
         error_messages={
-            "required": "Tick the box to confirm: erased work cannot be brought back.",
+            "required": gettext_lazy(
+                "Tick the box to confirm: erased work cannot be brought back."
+            ),
         },
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from lessons.forms.fields import LimitedText, limited_text, max_length_of
 from lessons.models import (
@@ -34,16 +36,23 @@ class AnalysisForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     rating = forms.TypedChoiceField(
-        choices=[("", "Not rated yet"), *Rating.choices],
+        label=pgettext_lazy("reliability rating", "Rating"),
+        choices=[("", gettext_lazy("Not rated yet")), *Rating.choices],
         coerce=int,
         empty_value=None,
         required=False,
         error_messages={
-            "invalid_choice": "Choose a rating from 1 (very unreliable) to 5 (very reliable)."
+            "invalid_choice": gettext_lazy(
+                "Choose a rating from 1 (very unreliable) to 5 (very reliable)."
+            )
         },
     )
-    rating_reason = limited_text("Why?", max_length_of(SourceAnnotation, "rating_reason"), rows=4)
-    done = forms.BooleanField(label="I have finished analysing this source", required=False)
+    rating_reason = limited_text(
+        gettext_lazy("Why?"), max_length_of(SourceAnnotation, "rating_reason"), rows=4
+    )
+    done = forms.BooleanField(
+        label=gettext_lazy("I have finished analysing this source"), required=False
+    )
 
     def __init__(self, *args, prompts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,14 +88,19 @@ class AnalysisForm(forms.Form):
             for prompt in self.prompts
             if prompt.required and not (data.get(f"response_{prompt.key}") or "").strip()
         ]
-        steps = []
+        unrated = not data.get("rating")
+        if missing and unrated:
+            return _(
+                "Not marked finished yet: answer every required prompt first: %(prompts)s; "
+                "and give the source a reliability rating."
+            ) % {"prompts": ", ".join(missing)}
         if missing:
-            steps.append("answer every required prompt first: " + ", ".join(missing))
-        if not data.get("rating"):
-            steps.append("give the source a reliability rating" + ("" if missing else " first"))
-        if not steps:
-            return ""
-        return "Not marked finished yet: " + "; and ".join(steps) + "."
+            return _(
+                "Not marked finished yet: answer every required prompt first: %(prompts)s."
+            ) % {"prompts": ", ".join(missing)}
+        if unrated:
+            return _("Not marked finished yet: give the source a reliability rating first.")
+        return ""
 
     @staticmethod
     def initial_for(annotation: SourceAnnotation | None, prompts) -> dict:
@@ -108,19 +122,21 @@ class HighlightForm(forms.Form):
     which occurrence was meant."""
 
     quote = LimitedText(
-        label="Words to highlight",
+        label=gettext_lazy("Words to highlight"),
         limit=QUOTE_MAX_LENGTH,
-        help_text="Select words in the source, or type or paste them here exactly.",
+        help_text=gettext_lazy("Select words in the source, or type or paste them here exactly."),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
-            "required": "Select some words in the source, or type them here, to highlight them.",
+            "required": gettext_lazy(
+                "Select some words in the source, or type them here, to highlight them."
+            ),
         },
     )
     start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     tag = forms.ChoiceField(
-        label="Tag", choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
+        label=gettext_lazy("Tag"), choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
     )
-    note = limited_text("Your note", NOTE_MAX_LENGTH, rows=2)
+    note = limited_text(gettext_lazy("Your note"), NOTE_MAX_LENGTH, rows=2)
 
     def __init__(self, *args, text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,12 +146,14 @@ class HighlightForm(forms.Form):
         quote = " ".join(self.cleaned_data["quote"].split())
         if not quote:
             raise ValidationError(
-                "Select some words in the source, or type them here, to highlight them."
+                _("Select some words in the source, or type them here, to highlight them.")
             )
         if find_quote(self.text, quote) is None:
             raise ValidationError(
-                "Those words are not in this source. Check them letter by letter, "
-                "or select them in the text instead."
+                _(
+                    "Those words are not in this source. Check them letter by letter, "
+                    "or select them in the text instead."
+                )
             )
         return quote
 
@@ -148,16 +166,21 @@ class HighlightForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    other = forms.TypedChoiceField(label="Source", coerce=int)
-    relation = forms.ChoiceField(label="This source…", choices=Relation.choices)
-    note = limited_text("How?", NOTE_MAX_LENGTH, rows=2)
+    other = forms.TypedChoiceField(label=gettext_lazy("Source"), coerce=int)
+    relation = forms.ChoiceField(label=gettext_lazy("This source…"), choices=Relation.choices)
+    note = limited_text(gettext_lazy("How?"), NOTE_MAX_LENGTH, rows=2)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", "Choose a source…")] + [
-            (ls.pk, f"Source {ls.label}: {plain(ls.source.display_title)}") for ls in others
+        self.fields["other"].choices = [("", _("Choose a source…"))] + [
+            (
+                ls.pk,
+                _("Source %(label)s: %(title)s")
+                % {"label": ls.label, "title": plain(ls.source.display_title)},
+            )
+            for ls in others
         ]
-        self.fields["other"].error_messages["invalid_choice"] = (
+        self.fields["other"].error_messages["invalid_choice"] = _(
             "Choose another source from this lesson."
         )
 
@@ -165,29 +188,33 @@ class LinkForm(forms.Form):
 class AnswerForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     judgement = forms.TypedChoiceField(
-        label="Your judgement",
+        label=gettext_lazy("Your judgement"),
         choices=Extent.choices,
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
         error_messages={
-            "invalid_choice": "Choose a step on the scale, from “Not at all” to “Completely”."
+            "invalid_choice": gettext_lazy(
+                "Choose a step on the scale, from “Not at all” to “Completely”."
+            )
         },
     )
-    answer = limited_text("Your answer", max_length_of(Submission, "answer"), rows=16)
+    answer = limited_text(gettext_lazy("Your answer"), max_length_of(Submission, "answer"), rows=16)
     preferred_interpretation = forms.TypedChoiceField(
-        label="The historian you find most convincing",
+        label=gettext_lazy("The historian you find most convincing"),
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
         error_messages={
-            "invalid_choice": "Choose one of the interpretations listed for this lesson."
+            "invalid_choice": gettext_lazy(
+                "Choose one of the interpretations listed for this lesson."
+            )
         },
     )
     interpretation_reason = limited_text(
-        "Why?", max_length_of(Submission, "interpretation_reason"), rows=4
+        gettext_lazy("Why?"), max_length_of(Submission, "interpretation_reason"), rows=4
     )
 
     def __init__(self, *args, lesson_sources=(), interpretations=(), section_rows=(), **kwargs):
@@ -207,23 +234,28 @@ class AnswerForm(forms.Form):
             self.evaluates = sum(row.evaluates_sources for row in self.section_rows)
             if self.evaluates:
                 self.fields["evaluated"] = forms.TypedMultipleChoiceField(
-                    label="Sources you evaluate",
+                    label=_("Sources you evaluate"),
                     coerce=int,
                     required=False,
-                    choices=[(ls.pk, f"Source {ls.label}") for ls in self.lesson_sources],
+                    choices=[
+                        (ls.pk, _("Source %(label)s") % {"label": ls.label})
+                        for ls in self.lesson_sources
+                    ],
                     widget=forms.CheckboxSelectMultiple,
                     error_messages={
-                        "invalid_choice": "Choose sources from this lesson to evaluate."
+                        "invalid_choice": _("Choose sources from this lesson to evaluate.")
                     },
                 )
             return
         for ls in self.lesson_sources:
             self.fields[f"cite_{ls.pk}"] = forms.ChoiceField(
-                label=f"Source {ls.label}",
+                label=_("Source %(label)s") % {"label": ls.label},
                 required=False,
-                choices=[("", "Not cited"), *CitationRole.choices],
+                choices=[("", _("Not cited")), *CitationRole.choices],
                 error_messages={
-                    "invalid_choice": "Say whether the source supports or challenges your answer."
+                    "invalid_choice": _(
+                        "Say whether the source supports or challenges your answer."
+                    )
                 },
             )
 
@@ -231,7 +263,12 @@ class AnswerForm(forms.Form):
         chosen = list(dict.fromkeys(self.cleaned_data.get("evaluated") or []))
         if len(chosen) > self.evaluates:
             raise ValidationError(
-                f"Choose at most {self.evaluates} sources to evaluate; you chose {len(chosen)}."
+                ngettext(
+                    "Choose at most %(limit)s source to evaluate; you chose %(chosen)s.",
+                    "Choose at most %(limit)s sources to evaluate; you chose %(chosen)s.",
+                    self.evaluates,
+                )
+                % {"limit": self.evaluates, "chosen": len(chosen)}
             )
         return chosen
 
@@ -259,17 +296,19 @@ class PredictionForm(forms.Form):
     and why (predict first), or what it means (interpret first)."""
 
     prediction = LimitedText(
-        label="Your prediction",
+        label=gettext_lazy("Your prediction"),
         limit=max_length_of(SourceAnnotation, "prediction"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write your prediction first, in your own words."},
+        error_messages={
+            "required": gettext_lazy("Write your prediction first, in your own words.")
+        },
     )
 
     def clean_prediction(self) -> str:
         prediction = self.cleaned_data["prediction"]
         if not prediction.strip():
-            raise ValidationError("Write your prediction first, in your own words.", "required")
+            raise ValidationError(_("Write your prediction first, in your own words."), "required")
         return prediction
 
 
@@ -277,12 +316,22 @@ class RegionForm(forms.Form):
     """A rectangle of an image, in percentages of its width and height, so that it fits
     the image at any size; typed, or drawn on the image by work.js."""
 
-    x = forms.DecimalField(label="From the left (%)", min_value=0, max_value=100, decimal_places=2)
-    y = forms.DecimalField(label="From the top (%)", min_value=0, max_value=100, decimal_places=2)
-    w = forms.DecimalField(label="Width (%)", min_value=0, max_value=100, decimal_places=2)
-    h = forms.DecimalField(label="Height (%)", min_value=0, max_value=100, decimal_places=2)
-    tag = forms.ChoiceField(choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE)
-    note = limited_text("Your note", NOTE_MAX_LENGTH, rows=2)
+    x = forms.DecimalField(
+        label=gettext_lazy("From the left (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    y = forms.DecimalField(
+        label=gettext_lazy("From the top (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    w = forms.DecimalField(
+        label=gettext_lazy("Width (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    h = forms.DecimalField(
+        label=gettext_lazy("Height (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    tag = forms.ChoiceField(
+        label=gettext_lazy("Tag"), choices=HighlightTag.choices, initial=HighlightTag.EVIDENCE
+    )
+    note = limited_text(gettext_lazy("Your note"), NOTE_MAX_LENGTH, rows=2)
 
     MINIMUM = 1  # percent: smaller is a slip of the mouse, not a region
 
@@ -292,12 +341,13 @@ class RegionForm(forms.Form):
             return data
         if data["w"] < self.MINIMUM or data["h"] < self.MINIMUM:
             raise ValidationError(
-                f"The region is too small to see: make it at least {self.MINIMUM}% wide and high.",
+                _("The region is too small to see: make it at least %(minimum)s%% wide and high.")
+                % {"minimum": self.MINIMUM},
                 code="too_small",
             )
         if data["x"] + data["w"] > 100 or data["y"] + data["h"] > 100:
             raise ValidationError(
-                "The region goes past the edge of the image: keep it inside.", code="outside"
+                _("The region goes past the edge of the image: keep it inside."), code="outside"
             )
         return data
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from sources import citations
 from sources.citations import plain
@@ -222,8 +223,11 @@ def build(
                     Problem(
                         key,
                         marker,
-                        f"{marker} cites Source {label}, which is not one of this lesson's "
-                        "sources you can cite.",
+                        _(
+                            "%(marker)s cites Source %(label)s, which is not one of this "
+                            "lesson's sources you can cite."
+                        )
+                        % {"marker": marker, "label": label},
                     )
                 )
                 refs.append((match, format_html('<mark class="cite-problem">{}</mark>', marker)))
@@ -236,8 +240,11 @@ def build(
                         Problem(
                             key,
                             marker,
-                            f"{marker} ties the citation to a highlight or region that is not "
-                            f"one of yours on Source {ls.label}.",
+                            _(
+                                "%(marker)s ties the citation to a highlight or region that "
+                                "is not one of yours on Source %(label)s."
+                            )
+                            % {"marker": marker, "label": ls.label},
                         )
                     )
                     refs.append(
@@ -251,7 +258,13 @@ def build(
             cited_before.add(ls.pk)
             if ls.pk in hidden:
                 pages = citations.page_range(locator)
-                html = format_html("Source {}{}{}.", ls.label, ", " if pages else "", pages)
+                if pages:
+                    html = format_html(
+                        "{}",
+                        _("Source %(label)s, %(pages)s.") % {"label": ls.label, "pages": pages},
+                    )
+                else:
+                    html = format_html("{}", _("Source %(label)s.") % {"label": ls.label})
             else:
                 src = citation_cache.get(ls.pk)
                 if src is None:
@@ -263,8 +276,9 @@ def build(
                     match,
                     format_html(
                         '<sup class="note-ref"><a href="#note-{0}" id="ref-{0}" '
-                        'aria-label="Note {0}">{0}</a></sup>',
+                        'aria-label="{1}">{0}</a></sup>',
                         number,
+                        _("Note %(number)s") % {"number": number},
                     ),
                 )
             )
@@ -288,7 +302,7 @@ def build(
             works.append((ls, citations.bibliography(src)))
     works.sort(key=lambda pair: sort_key(pair[1]))
     works += [
-        (ls, format_html("Source {}.", ls.label))
+        (ls, format_html("{}", _("Source %(label)s.") % {"label": ls.label}))
         for ls in lesson_sources
         if ls.pk in cited_before and ls.pk in hidden
     ]
@@ -323,7 +337,7 @@ def _ordered(rows: list, sections: Mapping[str, str] | None) -> list:
     known = {row.key for row in rows}
     ordered = [(row.key, row.title, str(sections.get(row.key, ""))) for row in rows]
     ordered += [
-        (key, "Earlier section", str(text))
+        (key, _("Earlier section"), str(text))
         for key, text in sections.items()
         if key not in known and str(text).strip()
     ]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coexist.models import User
 from coexist.usernames import skeleton, taken_skeletons
@@ -58,7 +59,9 @@ def create_student(
         with transaction.atomic():
             student.save()
     except IntegrityError:  # someone took the username a moment ago
-        raise ValidationError({"username": "A user with that username already exists."}) from None
+        raise ValidationError(
+            {"username": _("A user with that username already exists.")}
+        ) from None
     enrol(classroom=classroom, student=student)
     return student
 

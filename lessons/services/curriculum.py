@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lessons.models import (
     Fact,
@@ -39,7 +41,9 @@ def duplicate_lesson(*, lesson: Lesson, owner) -> Lesson:
     sections, captions and model judgements), glossary, facts, interpretations and
     framework. Students' work stays with the original."""
     copy = Lesson(
-        title=f"{lesson.title} (copy)"[: Lesson._meta.get_field("title").max_length],
+        title=(_("%(title)s (copy)") % {"title": lesson.title})[
+            : Lesson._meta.get_field("title").max_length
+        ],
         slug=_free_slug(lesson.slug),
         research_question=lesson.research_question,
         starter=lesson.starter,
@@ -90,14 +94,27 @@ class WorkCounts:
     def sentence(self) -> str:
         """“the work of 3 students: 12 source analyses, 3 answers (2 handed in)”."""
 
-        def count(number: int, one: str, many: str) -> str:
-            return f"{number} {one if number == 1 else many}"
-
-        return (
-            f"the work of {count(self.students, 'student', 'students')}: "
-            f"{count(self.analyses, 'source analysis', 'source analyses')}, "
-            f"{count(self.answers, 'answer', 'answers')} ({self.submitted} handed in)"
-        )
+        students = ngettext("%(count)s student", "%(count)s students", self.students) % {
+            "count": self.students
+        }
+        analyses = ngettext(
+            "%(count)s source analysis", "%(count)s source analyses", self.analyses
+        ) % {"count": self.analyses}
+        answers = ngettext("%(count)s answer", "%(count)s answers", self.answers) % {
+            "count": self.answers
+        }
+        # Translators: how many of the answers were handed in (submitted).
+        handed_in = ngettext("%(count)s handed in", "%(count)s handed in", self.submitted) % {
+            "count": self.submitted
+        }
+        # Translators: “the work of 3 students: 12 source analyses, 3 answers (2 handed
+        # in)”, within a longer sentence (“Erased the account and the work of …”).
+        return _("the work of %(students)s: %(analyses)s, %(answers)s (%(handed_in)s)") % {
+            "students": students,
+            "analyses": analyses,
+            "answers": answers,
+            "handed_in": handed_in,
+        }
 
 
 def work_counts(*, classrooms=None, assignments=None, students=None) -> WorkCounts:

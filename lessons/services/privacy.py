@@ -63,6 +63,9 @@ from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override, pgettext
 from simple_history.models import HistoricalChanges
 
 from coexist.models import User
@@ -225,8 +228,10 @@ def student_record(*, student: User, teacher: User | None = None) -> dict:
 def _teacher_scope(teacher: User) -> str:
     """The record's `scope` for a copy a teacher (or an administrator) made."""
     if teacher.is_superuser:
-        return f"all classes, exported by the administrator {teacher.shown_name}"
-    return f"classes taught by {teacher.shown_name}"
+        return _("all classes, exported by the administrator %(name)s") % {
+            "name": teacher.shown_name
+        }
+    return _("classes taught by %(name)s") % {"name": teacher.shown_name}
 
 
 def _title(lesson_source: LessonSource | None) -> str:
@@ -315,9 +320,9 @@ def _cited(cited: dict, lesson_sources: dict[int, LessonSource]) -> list[dict]:
                     "source": lesson_source.label,
                     "title": _title(lesson_source),
                     "role": role,
-                    "role_label": "Supports the judgement"
+                    "role_label": _("Supports the judgement")
                     if role == "supports"
-                    else "Challenges the judgement",
+                    else _("Challenges the judgement"),
                 },
             )
         )
@@ -431,10 +436,6 @@ class ErasureRefused(Exception):
     """This person may not erase this account (or it is not a student's)."""
 
 
-def _plural(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 @dataclass(frozen=True)
 class ErasureCounts:
     """How much an erasure removes, in the words the confirmation and message use."""
@@ -451,25 +452,43 @@ class ErasureCounts:
 
     def lines(self) -> list[str]:
         """Each count in words, for a list on the confirmation page."""
+        answers = ngettext("%(count)s answer", "%(count)s answers", self.answers) % {
+            "count": self.answers
+        }
+        if self.versions:
+            # Translators: e.g. "3 answers (with 2 returned versions)"
+            answers = _("%(answers)s (with %(versions)s)") % {
+                "answers": answers,
+                "versions": ngettext(
+                    "%(count)s returned version", "%(count)s returned versions", self.versions
+                )
+                % {"count": self.versions},
+            }
         return [
-            _plural(self.analyses, "source analysis", "source analyses"),
-            _plural(self.highlights, "highlight", "highlights"),
-            _plural(self.answers, "answer", "answers")
-            + (
-                f" (with {_plural(self.versions, 'returned version', 'returned versions')})"
-                if self.versions
-                else ""
-            ),
-            _plural(self.feedback, "feedback item", "feedback items"),
-            _plural(self.classes, "class membership", "class memberships"),
-            _plural(self.history, "history record", "history records"),
-            _plural(self.log_entries, "admin log entry", "admin log entries"),
-            _plural(self.failed_logins, "failed-login record", "failed-login records"),
+            ngettext("%(count)s source analysis", "%(count)s source analyses", self.analyses)
+            % {"count": self.analyses},
+            ngettext("%(count)s highlight", "%(count)s highlights", self.highlights)
+            % {"count": self.highlights},
+            answers,
+            ngettext("%(count)s feedback item", "%(count)s feedback items", self.feedback)
+            % {"count": self.feedback},
+            ngettext("%(count)s class membership", "%(count)s class memberships", self.classes)
+            % {"count": self.classes},
+            ngettext("%(count)s history record", "%(count)s history records", self.history)
+            % {"count": self.history},
+            ngettext("%(count)s admin log entry", "%(count)s admin log entries", self.log_entries)
+            % {"count": self.log_entries},
+            ngettext(
+                "%(count)s failed-login record",
+                "%(count)s failed-login records",
+                self.failed_logins,
+            )
+            % {"count": self.failed_logins},
         ]
 
     def sentence(self) -> str:
-        *first, last = self.lines()
-        return f"{', '.join(first)} and {last}"
+        """The counts as one phrase: "2 source analyses, …, 1 history record and …"."""
+        return get_text_list(self.lines(), pgettext("between the last two items of a list", "and"))
 
 
 @dataclass(frozen=True)
@@ -529,11 +548,13 @@ def plan_erasure(*, student: User, by: User) -> ErasurePlan:
     """Count what `erase_student` would remove; nothing is changed."""
     if student.is_staff or student.is_superuser:
         raise ErasureRefused(
-            "Only students' accounts are erased here. Staff accounts are changed or "
-            "deleted in the admin."
+            _(
+                "Only students' accounts are erased here. Staff accounts are changed or "
+                "deleted in the admin."
+            )
         )
     if not by.is_superuser and not access.students_taught(by).filter(pk=student.pk).exists():
-        raise ErasureRefused("You can erase only students in classes you teach.")
+        raise ErasureRefused(_("You can erase only students in classes you teach."))
     whole = may_erase_whole_account(student=student, by=by)
     work = Q(student=student)
     enrolments = Enrolment.objects.filter(student=student)
@@ -635,23 +656,25 @@ def erase_student(*, student: User, by: User) -> ErasurePlan:
         except (ProtectedError, RestrictedError) as error:
             kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
             raise ErasureRefused(
-                f"The account cannot be deleted while {', '.join(kinds)} refer to it."
+                _("The account cannot be deleted while %(kinds)s refer to it.")
+                % {"kinds": ", ".join(str(kind) for kind in kinds)}
             ) from error
     _audit(by, number, plan)
     return plan
 
 
 def _audit(by: User, number: int, plan: ErasurePlan) -> None:
-    """A line in the admin's log saying who erased what, without naming the student."""
+    """A line in the admin's log saying who erased what, without naming the student.
+
+    A stored record, so written in English whatever language the page was in."""
+    with override("en"):
+        sentence = plan.counts.sentence()
     if plan.whole_account:
         flag, what = DELETION, f"Erased student #{number}"
-        message = f"Erased the account and {plan.counts.sentence()}."
+        message = f"Erased the account and {sentence}."
     else:
         flag, what = CHANGE, f"Student #{number}"
-        message = (
-            f"Removed from {', '.join(plan.classes) or 'no class'}; erased "
-            f"{plan.counts.sentence()} there."
-        )
+        message = f"Removed from {', '.join(plan.classes) or 'no class'}; erased {sentence} there."
     LogEntry.objects.create(
         user=by,
         content_type=ContentType.objects.get_for_model(User),

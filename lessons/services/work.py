@@ -14,7 +14,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, JSONField, Value
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lessons.models import (
     HIGHLIGHTS_MAX,
@@ -25,7 +27,7 @@ from lessons.models import (
     Submission,
 )
 
-RETIRED = (
+RETIRED = gettext_lazy(
     "Your teacher has taken this source out of the lesson. Your work on it is kept and "
     "your teacher can still read it, but it can no longer be changed."
 )
@@ -73,17 +75,18 @@ def lock_reason(
     (`Submission.lock_reason`). Every save asks this first."""
     state = assignment.state()
     if state == Assignment.State.NOT_OPEN:
-        return (
-            f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %-d %B at %H:%M}. "
+        opens = timezone.localtime(assignment.opens_at)
+        return _(
+            "This lesson opens on %(day)s at %(time)s. "
             "Nothing was saved yet; your text is still on this page."
-        )
+        ) % {"day": dateformat.format(opens, "l j F"), "time": dateformat.format(opens, "H:i")}
     if state == Assignment.State.CLOSED:
-        return (
+        return _(
             "This lesson closed at its due date and your teacher is not accepting late work. "
             "Nothing was saved; copy your text if you want to keep it, and talk to your teacher."
         )
     if retired:
-        return RETIRED
+        return str(RETIRED)
     return Submission.lock_reason(status, revision_allowed)
 
 
@@ -206,7 +209,12 @@ def add_highlight(*, assignment, student, lesson_source_id, start, end, quote, n
     def change(annotation: SourceAnnotation) -> None:
         if len(annotation.highlights) >= HIGHLIGHTS_MAX:
             raise TooManyHighlights(
-                f"A source can have at most {HIGHLIGHTS_MAX} highlights. Remove one first."
+                ngettext(
+                    "A source can have at most %(max)s highlight. Remove one first.",
+                    "A source can have at most %(max)s highlights. Remove one first.",
+                    HIGHLIGHTS_MAX,
+                )
+                % {"max": HIGHLIGHTS_MAX}
             )
         annotation.highlights = sorted(
             [*annotation.highlights, highlight], key=lambda h: (h["start"], h["end"])
@@ -347,8 +355,10 @@ def commit_prediction(
             lesson_source.reveal == Reveal.TEACHER and class_revealed
         ):
             raise AlreadyRevealed(
-                "Your prediction is already kept and what it was about has been revealed; "
-                "it cannot change now."
+                _(
+                    "Your prediction is already kept and what it was about has been revealed; "
+                    "it cannot change now."
+                )
             )
         annotation.prediction = prediction
         if lesson_source.reveal in (Reveal.PREDICT, Reveal.INTERPRET):
@@ -380,7 +390,12 @@ def add_region(*, assignment, student, lesson_source_id, x, y, w, h, note, tag) 
     def change(annotation: SourceAnnotation) -> None:
         if len(annotation.regions) >= REGIONS_MAX:
             raise TooManyRegions(
-                f"An image can have at most {REGIONS_MAX} marked regions. Remove one first."
+                ngettext(
+                    "An image can have at most %(max)s marked region. Remove one first.",
+                    "An image can have at most %(max)s marked regions. Remove one first.",
+                    REGIONS_MAX,
+                )
+                % {"max": REGIONS_MAX}
             )
         annotation.regions = sorted([*annotation.regions, region], key=lambda r: (r["y"], r["x"]))
 

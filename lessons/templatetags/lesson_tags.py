@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sources.text import mark_first_uses
 
@@ -51,6 +54,26 @@ def get_comment_field(form, annotation):
 
 
 @register.filter
+def shown_names(people) -> str:
+    """“Ms Okafor, Mr Lee and Mrs Adé”: each person's shown name, in a list as the page's
+    language writes one."""
+    return get_text_list([person.shown_name for person in people], pgettext("list", "and"))
+
+
+@register.filter
+def tag_label(tag) -> str:
+    """A highlight's or region's tag as the page names it: its label in the page's
+    language, or the stored word capitalised if it is not one of the tags."""
+    from lessons.models import HighlightTag
+
+    tag = str(tag or "")
+    try:
+        return str(HighlightTag(tag).label)
+    except ValueError:
+        return tag[:1].upper() + tag[1:]
+
+
+@register.filter
 def rating_word(value) -> str:
     from lessons.models import Rating
 
@@ -60,17 +83,16 @@ def rating_word(value) -> str:
         return ""
 
 
-_NOT_RATED = (
-    '<td class="text-center">'
-    '<span class="rating-cell rating-none" aria-label="not rated">·</span></td>'
-)
-
-
 @register.simple_tag
 def rating_cells(ratings) -> SafeString:
     """A dashboard row's rating cells, built here rather than in a template loop: a class
     of 30 with seven sources has 210 of them, and the template spent longer on each."""
     cells = []
+    not_rated = format_html(
+        '<td class="text-center">'
+        '<span class="rating-cell rating-none" aria-label="{}">·</span></td>',
+        _("not rated"),
+    )
     for rating in ratings:
         if rating:
             word = rating_word(rating)
@@ -85,7 +107,7 @@ def rating_cells(ratings) -> SafeString:
                 )
             )
         else:
-            cells.append(_NOT_RATED)
+            cells.append(not_rated)
     return SafeString("".join(cells))
 
 
@@ -98,6 +120,9 @@ def highlight_items(context, highlights, removable: bool) -> SafeString:
     item carries its words and offsets for work.js to paint them onto the text.
     """
     items = []
+    # Translators: a button: "Remove" is shown; the hidden part tells screen readers which
+    # highlight it removes. Keep the span as it is.
+    remove_label = _('Remove<span class="visually-hidden"> highlight “%(quote)s”</span>')
     for h in highlights:
         tag = str(h.get("tag", ""))
         note = format_html('<p class="small mb-1">{}</p>', h["note"]) if h.get("note") else ""
@@ -106,11 +131,10 @@ def highlight_items(context, highlights, removable: bool) -> SafeString:
             remove = format_html(
                 '<form method="post" action="{}" data-marks-form class="d-inline">'
                 '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-                '<button type="submit" class="btn btn-link btn-sm p-0">Remove'
-                '<span class="visually-hidden"> highlight “{}”</span></button></form>',
+                '<button type="submit" class="btn btn-link btn-sm p-0">{}</button></form>',
                 h["remove_url"],
                 context.get("csrf_token", ""),
-                h["short_quote"],
+                mark_safe(remove_label % {"quote": conditional_escape(h["short_quote"])}),
             )
         items.append(
             format_html(
@@ -122,7 +146,7 @@ def highlight_items(context, highlights, removable: bool) -> SafeString:
                 h.get("end", ""),
                 h.get("quote", ""),
                 tag,
-                tag[:1].upper() + tag[1:],
+                tag_label(tag),
                 h.get("quote", ""),
                 note,
                 remove,

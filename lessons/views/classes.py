@@ -8,6 +8,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -65,14 +67,19 @@ def class_joining(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = _get_class_for_teacher(request, pk)
     wanted = request.POST.get("open")
     if wanted not in ("yes", "no"):
-        return HttpResponseBadRequest("Say whether joining should be open: open=yes or open=no.")
+        return HttpResponseBadRequest(_("Say whether joining should be open: open=yes or open=no."))
     classroom.joining_open = wanted == "yes"
     classroom.save(update_fields=["joining_open"])
     if classroom.joining_open:
-        messages.success(request, f"Students can join {classroom.name} with its code again.")
+        messages.success(
+            request,
+            _("Students can join %(class)s with its code again.") % {"class": classroom.name},
+        )
     else:
         messages.success(
-            request, f"Joining is closed: the code for {classroom.name} no longer works."
+            request,
+            _("Joining is closed: the code for %(class)s no longer works.")
+            % {"class": classroom.name},
         )
     return redirect(classroom)
 
@@ -84,8 +91,11 @@ def class_rotate_code(request: HttpRequest, pk: int) -> HttpResponse:
     classroom.rotate_join_code()
     messages.success(
         request,
-        f"{classroom.name} has a new code, {classroom.display_code}. The old code no longer works; "
-        "students already in the class are not affected.",
+        _(
+            "%(class)s has a new code, %(code)s. The old code no longer works; "
+            "students already in the class are not affected."
+        )
+        % {"class": classroom.name, "code": classroom.display_code},
     )
     return redirect(classroom)
 
@@ -99,9 +109,10 @@ def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
     form = RosterForm(request.POST, request.FILES) if request.method == "POST" else RosterForm()
     if request.method == "POST" and form.is_valid():
         slips = services.add_roster(classroom=classroom, names=form.cleaned_data["roster"])
-        return _slips(
-            request, classroom, slips, heading=f"{len(slips)} accounts for {classroom.name}"
-        )
+        heading = ngettext(
+            "%(count)s account for %(class)s", "%(count)s accounts for %(class)s", len(slips)
+        ) % {"count": len(slips), "class": classroom.name}
+        return _slips(request, classroom, slips, heading=heading)
     return render(
         request,
         "lessons/classes/class_roster.html",
@@ -117,7 +128,9 @@ def reset_student_password(request: HttpRequest, pk: int, student_pk: int) -> Ht
     classroom = _get_class_for_teacher(request, pk)
     student = get_object_or_404(access.students_in_class(request.user, classroom), pk=student_pk)
     slip = services.reset_password(student=student, classroom=classroom)
-    return _slips(request, classroom, [slip], heading=f"New password for {slip.name}")
+    return _slips(
+        request, classroom, [slip], heading=_("New password for %(name)s") % {"name": slip.name}
+    )
 
 
 @login_required
@@ -127,7 +140,10 @@ def unlock_student(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
     classroom = _get_class_for_teacher(request, pk)
     student = get_object_or_404(access.students_in_class(request.user, classroom), pk=student_pk)
     lockout.unlock(student.username)
-    messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
+    messages.success(
+        request,
+        _("%(name)s can log in again.") % {"name": student.get_full_name() or student.username},
+    )
     return redirect(classroom)
 
 

@@ -6,11 +6,13 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from coexist.csvsafe import FormulaSafeWriter
+from lessons.insight import interpretation_label
 from lessons.models import (
     Assignment,
     SourceAnnotation,
@@ -35,7 +37,8 @@ def _blank_if_none(value) -> object:
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    # A date a spreadsheet reads as one, the same in every language.
+    return dateformat.format(timezone.localtime(moment), "Y-m-d H:i") if moment else ""
 
 
 @login_required
@@ -43,25 +46,29 @@ def _when(moment) -> str:
 def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_teacher(request, pk)
     lesson_sources, rows, _annotations, _submissions, interpretations = class_data(assignment)
-    names = {i.pk: f"{i.historian.name}: {i.position}" for i in interpretations}
+    names = {i.pk: interpretation_label(i) for i in interpretations}
     # A column per criterion of the lesson's marking scheme, after the total.
     criteria = scheme_criteria(assignment.lesson, bands=False)
     response, writer = _csv_response(assignment, "marks")
     writer.writerow(
         [
-            "Student",
-            "Username",
-            "Stage",
-            "Sources done",
-            "Judgement",
-            "Most convincing interpretation",
-            "Sources cited",
-            "Mark",
-            "Out of",
-            *[f"{c.key}: {c.title} (/{c.max_mark})" for c in criteria],
-            "Submitted",
-            "Returned",
-            *[f"Rating {ls.label}" for ls in lesson_sources],
+            _("Student"),
+            _("Username"),
+            _("Stage"),
+            _("Sources done"),
+            _("Judgement"),
+            _("Most convincing interpretation"),
+            _("Sources cited"),
+            _("Mark"),
+            _("Out of"),
+            *[
+                _("%(key)s: %(title)s (/%(max_mark)s)")
+                % {"key": c.key, "title": c.title, "max_mark": c.max_mark}
+                for c in criteria
+            ],
+            _("Submitted"),
+            _("Returned"),
+            *[_("Rating %(label)s") % {"label": ls.label} for ls in lesson_sources],
         ]
     )
     for row in rows:
@@ -73,7 +80,7 @@ def marks_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 row.student.get_full_name() or row.student.username,
                 row.student.username,
                 row.stage_label,
-                f"{row.done} of {len(lesson_sources)}",
+                _("%(done)s of %(total)s") % {"done": row.done, "total": len(lesson_sources)},
                 s.get_judgement_display() if handed_in and s.judgement else "",
                 names.get(s.preferred_interpretation_id, "") if handed_in else "",
                 len(s.cited) if s else 0,
@@ -106,18 +113,18 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response, writer = _csv_response(assignment, "annotations")
     writer.writerow(
         [
-            "Student",
-            "Username",
-            "Source",
-            "Title",
-            "Status",
-            "Rating",
-            "Why",
+            _("Student"),
+            _("Username"),
+            _("Source"),
+            _("Title"),
+            _("Status"),
+            _("Rating"),
+            _("Why"),
             *[p.label for p in prompts],
-            "Highlights",
-            "Links",
-            "Teacher's comment",
-            "Earlier answers",
+            _("Highlights"),
+            _("Links"),
+            _("Teacher's comment"),
+            _("Earlier answers"),
         ]
     )
     rows = sorted(
@@ -138,8 +145,13 @@ def annotations_csv(request: HttpRequest, pk: int) -> HttpResponse:
             for h in a.highlights
         )
         links = " | ".join(
-            f"{link.get('relation', '')} Source {lesson_sources[link['source']].label}"
-            + (f": {link['note']}" if link.get("note") else "")
+            f"{link.get('relation', '')} "
+            + (
+                _("Source %(label)s: %(note)s")
+                % {"label": lesson_sources[link["source"]].label, "note": link["note"]}
+                if link.get("note")
+                else _("Source %(label)s") % {"label": lesson_sources[link["source"]].label}
+            )
             for link in a.links
             if link.get("source") in lesson_sources
         )

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from coexist.clients import client_address
@@ -45,21 +47,34 @@ def _wrong_code(request: HttpRequest, form: JoinCodeForm) -> HttpResponse:
     limit = services.wrong_codes_over_limit(client=client, session=_session_key(request))
     if limit is None:
         services.record_wrong_code(client=client, session=_session_key(request, create=True))
-        form.add_error("code", "No class has that code. Check each character with your teacher.")
+        form.add_error("code", _("No class has that code. Check each character with your teacher."))
         return render(request, "lessons/joining/join.html", {"form": form}, status=404)
-    where = "from this network" if limit.network else "in this browser"
     log.warning(
         "Wrong class codes: the %s limit is reached (key %s…).",
         "address" if limit.network else "session",
         client[:12],
     )
-    form.add_error(
-        "code",
-        f"Too many wrong class codes have been tried {where} in the last few minutes. "
-        f"Wait {limit.minutes} minute{'s' if limit.minutes != 1 else ''} before trying "
-        "another. The right code works at any time, so check each character with your "
-        "teacher.",
-    )
+    if limit.network:
+        message = ngettext(
+            "Too many wrong class codes have been tried from this network in the last few "
+            "minutes. Wait %(minutes)s minute before trying another. The right code works at "
+            "any time, so check each character with your teacher.",
+            "Too many wrong class codes have been tried from this network in the last few "
+            "minutes. Wait %(minutes)s minutes before trying another. The right code works at "
+            "any time, so check each character with your teacher.",
+            limit.minutes,
+        )
+    else:
+        message = ngettext(
+            "Too many wrong class codes have been tried in this browser in the last few "
+            "minutes. Wait %(minutes)s minute before trying another. The right code works at "
+            "any time, so check each character with your teacher.",
+            "Too many wrong class codes have been tried in this browser in the last few "
+            "minutes. Wait %(minutes)s minutes before trying another. The right code works at "
+            "any time, so check each character with your teacher.",
+            limit.minutes,
+        )
+    form.add_error("code", message % {"minutes": limit.minutes})
     response = render(request, "lessons/joining/join.html", {"form": form}, status=429)
     response["Retry-After"] = str(limit.seconds)
     return response
@@ -79,8 +94,11 @@ def _find_class(request: HttpRequest, form: JoinCodeForm) -> Classroom | HttpRes
     if not classroom.accepts_joiners:
         form.add_error(
             "code",
-            f"“{classroom.name}” is not taking new students at the moment. "
-            "Ask your teacher to open joining.",
+            _(
+                "“%(class)s” is not taking new students at the moment. "
+                "Ask your teacher to open joining."
+            )
+            % {"class": classroom.name},
         )
         return render(request, "lessons/joining/join.html", {"form": form}, status=403)
     return classroom
@@ -100,9 +118,9 @@ def _teacher_cannot_join(request: HttpRequest, form: JoinCodeForm | None = None)
 
 def _joined(request: HttpRequest, classroom: Classroom) -> HttpResponse:
     if services.enrol(classroom=classroom, student=request.user):
-        messages.success(request, f"You have joined {classroom.name}.")
+        messages.success(request, _("You have joined %(class)s.") % {"class": classroom.name})
     else:
-        messages.info(request, f"You are already in {classroom.name}.")
+        messages.info(request, _("You are already in %(class)s.") % {"class": classroom.name})
     return redirect("home")
 
 
@@ -133,7 +151,7 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
         if request.method == "POST":
             return _joined(request, classroom)
         if classroom.enrolments.filter(student=request.user).exists():
-            messages.info(request, f"You are already in {classroom.name}.")
+            messages.info(request, _("You are already in %(class)s.") % {"class": classroom.name})
             return redirect("home")
         return render(request, "lessons/joining/join_confirm.html", {"classroom": classroom})
     form = StudentSignupForm(request.POST if request.method == "POST" else None)
@@ -152,8 +170,11 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
         login(request, student, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
-            f"Welcome, {student.first_name}. Your account is ready and you have joined "
-            f"{classroom.name}. Log in next time as “{student.username}”.",
+            _(
+                "Welcome, %(name)s. Your account is ready and you have joined %(class)s. "
+                "Log in next time as “%(username)s”."
+            )
+            % {"name": student.first_name, "class": classroom.name, "username": student.username},
         )
         return redirect("home")
     return render(

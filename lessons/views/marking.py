@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist.http import reverse_each, wants_json
@@ -37,11 +39,11 @@ from lessons.services.work import Conflict
 from sources.models import Interpretation, Source
 
 # The dashboard's filter: everyone, or the students at one stage.
-STAGES = {"all": "Everyone", **dict(insight.Stage.choices)}
-GONE_FROM_BANK = "That comment is no longer in your bank."
+STAGES = {"all": gettext_lazy("Everyone"), **dict(insight.Stage.choices)}
+GONE_FROM_BANK = gettext_lazy("That comment is no longer in your bank.")
 
 
-ARCHIVED = (
+ARCHIVED = gettext_lazy(
     "This class is archived, so its work is kept read-only. Unarchive the class in the "
     "admin to mark it again."
 )
@@ -208,7 +210,11 @@ def reveal_to_class(request: HttpRequest, pk: int, source_pk: int) -> HttpRespon
         LessonSource, pk=source_pk, lesson=assignment.lesson_id, reveal=Reveal.TEACHER
     )
     marking.reveal_to_class(assignment, lesson_source, request.user)
-    messages.success(request, f"{lesson_source.name} is revealed to {assignment.classroom.name}.")
+    messages.success(
+        request,
+        _("%(source)s is revealed to %(class)s.")
+        % {"source": lesson_source.name, "class": assignment.classroom.name},
+    )
     return redirect(f"{reverse('lessons:dashboard', args=[assignment.pk])}#predictions")
 
 
@@ -341,9 +347,10 @@ def _who_changed(current: Submission) -> str:
         or (current.submitted_at and current.submitted_at > current.feedback_at)
     )
     if resubmitted:
-        return "The student resubmitted this answer"
-    name = current.feedback_by.shown_name if current.feedback_by else "Another teacher"
-    return f"{name} saved feedback on this answer"
+        return _("The student resubmitted this answer")
+    if current.feedback_by is None:
+        return _("Another teacher saved feedback on this answer")
+    return _("%(name)s saved feedback on this answer") % {"name": current.feedback_by.shown_name}
 
 
 def _feedback_initial(submission: Submission | None, annotations, criteria) -> dict:
@@ -400,7 +407,9 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     form = FeedbackForm(data, annotations=annotations, criteria=criteria)
     unsaved = {**context, "form": form, "unsaved": True}
     if submission is None or submission.status == Submission.Status.DRAFT:
-        messages.error(request, "This answer has not been submitted yet, so it cannot be marked.")
+        messages.error(
+            request, _("This answer has not been submitted yet, so it cannot be marked.")
+        )
         return render(request, "lessons/marking/review.html", unsaved, status=409)
     if assignment.classroom.archived:
         messages.error(request, ARCHIVED)
@@ -441,11 +450,16 @@ def review(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         )
     name = context["student"].shown_name
     if action == "return":
-        messages.success(request, f"Returned to {name} with your feedback.")
+        messages.success(request, _("Returned to %(name)s with your feedback.") % {"name": name})
     elif action == "revise":
-        messages.success(request, f"Returned to {name}, who can now revise and resubmit.")
+        messages.success(
+            request,
+            _("Returned to %(name)s, who can now revise and resubmit.") % {"name": name},
+        )
     else:
-        messages.success(request, f"Feedback for {name} saved; not returned yet.")
+        messages.success(
+            request, _("Feedback for %(name)s saved; not returned yet.") % {"name": name}
+        )
     target = context["next"] if action != "save" and context["next"] else context["student"]
     url = reverse("lessons:review", args=[assignment.pk, target.pk])
     return redirect(f"{url}?{urlencode({'show': stage})}" if stage != "all" else url)
@@ -464,7 +478,7 @@ def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpRe
         entry_pk = request.POST["bank_remove"]
         mine = access.comment_bank(request.user)
         if entry_pk.isdigit() and mine.filter(pk=entry_pk).delete()[0]:
-            messages.success(request, "Removed from your comment bank.")
+            messages.success(request, _("Removed from your comment bank."))
         else:
             messages.error(request, GONE_FROM_BANK)
             status = 404
@@ -472,7 +486,7 @@ def _bank_change_keeping_feedback(request: HttpRequest, context: dict) -> HttpRe
         bank_form = BankCommentForm(request.POST, prefix="bank")
         if bank_form.is_valid():
             marking.bank_comment(teacher=request.user, text=bank_form.cleaned_data["text"])
-            messages.success(request, "Added to your comment bank.")
+            messages.success(request, _("Added to your comment bank."))
             bank_form = BankCommentForm(prefix="bank")
         else:
             messages.error(request, " ".join(bank_form.errors["text"]))
@@ -516,8 +530,8 @@ def comment_bank_add(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_back(request))
     entry = marking.bank_comment(teacher=request.user, text=form.cleaned_data["text"])
     if wants_json(request):
-        return _bank_json(request, "Added to your comment bank.", entry=entry)
-    messages.success(request, "Added to your comment bank.")
+        return _bank_json(request, _("Added to your comment bank."), entry=entry)
+    messages.success(request, _("Added to your comment bank."))
     return redirect(_safe_back(request))
 
 
@@ -528,10 +542,10 @@ def comment_bank_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
     if wants_json(request):
         if not removed:
             return _bank_json(request, GONE_FROM_BANK, status=404)
-        return _bank_json(request, "Removed from your comment bank.")
+        return _bank_json(request, _("Removed from your comment bank."))
     if not removed:
         raise Http404(GONE_FROM_BANK)
-    messages.success(request, "Removed from your comment bank.")
+    messages.success(request, _("Removed from your comment bank."))
     return redirect(_safe_back(request))
 
 
@@ -540,7 +554,7 @@ def _bank_json(request: HttpRequest, message: str, *, status: int = 200, entry=N
     bank = list(access.comment_bank(request.user))
     answer = {
         "status": "saved" if status < 400 else "gone",
-        "message": message,
+        "message": str(message),
         "bank_html": render_to_string(
             "lessons/marking/review.html#bank", {"bank": bank}, request=request
         ),

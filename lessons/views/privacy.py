@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -106,14 +107,21 @@ def erase_student(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
         if done.whole_account:
             messages.success(
                 request,
-                f"{name}’s account and data were erased: {done.counts.sentence()}.",
+                _("%(name)s’s account and data were erased: %(counts)s.")
+                % {"name": name, "counts": done.counts.sentence()},
             )
         else:
             messages.success(
                 request,
-                f"{name} was removed from {', '.join(done.classes)} and their work there "
-                f"erased: {done.counts.sentence()}. Their account stays for their other "
-                "class.",
+                _(
+                    "%(name)s was removed from %(classes)s and their work there erased: "
+                    "%(counts)s. Their account stays for their other class."
+                )
+                % {
+                    "name": name,
+                    "classes": ", ".join(done.classes),
+                    "counts": done.counts.sentence(),
+                },
             )
         return redirect(classroom)
     return render(
@@ -133,7 +141,8 @@ def admin_erase(modeladmin, request: HttpRequest, queryset) -> HttpResponse | No
     if staff:
         modeladmin.message_user(
             request,
-            f"Staff accounts are not erased by this action: {', '.join(staff)}.",
+            _("Staff accounts are not erased by this action: %(usernames)s.")
+            % {"usernames": ", ".join(staff)},
             messages.WARNING,
         )
     if not students:
@@ -145,18 +154,27 @@ def admin_erase(modeladmin, request: HttpRequest, queryset) -> HttpResponse | No
             try:
                 plan = privacy.erase_student(student=student, by=request.user)
             except privacy.ErasureRefused as refusal:
-                modeladmin.message_user(request, f"{name}: {refusal}", messages.ERROR)
+                modeladmin.message_user(
+                    request,
+                    # Translators: a student's name, then why they could not be erased
+                    _("%(name)s: %(reason)s") % {"name": name, "reason": refusal},
+                    messages.ERROR,
+                )
                 continue
             done.append(f"{name} ({plan.counts.sentence()})")
         if done:
-            modeladmin.message_user(request, f"Erased: {'; '.join(done)}.", messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                _("Erased: %(students)s.") % {"students": "; ".join(done)},
+                messages.SUCCESS,
+            )
         return None
     return TemplateResponse(
         request,
         "lessons/privacy/admin_erase.html",
         {
             **modeladmin.admin_site.each_context(request),
-            "title": "Erase students and all their data?",
+            "title": _("Erase students and all their data?"),
             "opts": modeladmin.model._meta,
             "plans": [privacy.plan_erasure(student=s, by=request.user) for s in students],
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

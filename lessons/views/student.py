@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist.http import reverse_each, signed_out_response, wants_json
@@ -38,6 +39,7 @@ from lessons.models import (
     ClassReveal,
     Extent,
     Hidden,
+    HighlightTag,
     LessonSource,
     ProvenancePart,
     Rating,
@@ -355,7 +357,7 @@ def prediction(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     if lesson_source.reveal == Reveal.AT_ONCE:
         return _refuse(
             request,
-            "Nothing about this source is hidden, so there is nothing to predict.",
+            _("Nothing about this source is hidden, so there is nothing to predict."),
             status=400,
             url=page,
         )
@@ -373,9 +375,11 @@ def prediction(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     except work.AlreadyRevealed as kept:
         return _refuse(request, str(kept), status=409, url=page)
     if lesson_source.reveal == Reveal.TEACHER:
-        messages.success(request, "Your prediction is kept. Your teacher will reveal the answer.")
+        messages.success(
+            request, _("Your prediction is kept. Your teacher will reveal the answer.")
+        )
     else:
-        messages.success(request, "Your words are kept. Compare them with what is revealed now.")
+        messages.success(request, _("Your words are kept. Compare them with what is revealed now."))
     return redirect(f"{page}#prediction")
 
 
@@ -436,7 +440,7 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     form = AnalysisForm(request.POST, prompts=prompts)
     if not form.is_valid():
         if wants_json(request):
-            return _invalid_json(form, "Not saved: ")
+            return _invalid_json(form, not_saved=True)
         context = _source_page_context(request, assignment, label)
         return render(request, "lessons/student/source.html", {**context, "form": form}, status=400)
     try:
@@ -455,7 +459,14 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     except work.Conflict as conflict:
         current = conflict.current
         if wants_json(request):
-            return _conflict_json("This analysis", current, _analysis_fields(current, prompts))
+            return _conflict_json(
+                _(
+                    "This analysis was changed in another tab or on another device after you "
+                    "opened this page. Compare the two versions and choose."
+                ),
+                current,
+                _analysis_fields(current, prompts),
+            )
         context = _source_page_context(request, assignment, label)
         form = rebind(AnalysisForm, request, current.version, prompts=prompts)
         return render(
@@ -473,13 +484,15 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         # Everything typed is saved; only "finished" is refused, and said so beside it.
         if wants_json(request):
             return _saved_json(saved, refused={"done": form.done_refused})
-        messages.success(request, f"Your analysis is saved. {form.done_refused}")
+        messages.success(
+            request, _("Your analysis is saved. %(refused)s") % {"refused": form.done_refused}
+        )
         context = _source_page_context(request, assignment, label)
         form = rebind(AnalysisForm, request, saved.version, prompts=prompts)
         return render(request, "lessons/student/source.html", {**context, "form": form})
     if wants_json(request):
         return _saved_json(saved)
-    messages.success(request, "Your analysis is saved.")
+    messages.success(request, _("Your analysis is saved."))
     return redirect(request.path)
 
 
@@ -500,13 +513,13 @@ def _saved_json(
     return JsonResponse(answer)
 
 
-def _conflict_json(what: str, current, fields: dict) -> JsonResponse:
-    """The saved version, for the page to show beside its own and let the student choose."""
+def _conflict_json(message: str, current, fields: dict) -> JsonResponse:
+    """The saved version, for the page to show beside its own and let the student choose;
+    `message` says what changed."""
     return JsonResponse(
         {
             "status": "conflict",
-            "message": f"{what} was changed in another tab or on another device after you "
-            "opened this page. Compare the two versions and choose.",
+            "message": message,
             "version": current.version,
             "saved_at": timezone.localtime(current.updated_at).isoformat(),
             "saved": fields,
@@ -519,7 +532,7 @@ def _analysis_fields(annotation: SourceAnnotation, prompts) -> dict:
     fields = {f"response_{p.key}": annotation.responses.get(p.key, "") for p in prompts}
     fields.update(
         rating=str(annotation.rating or ""),
-        rating_label=annotation.get_rating_display() if annotation.rating else "Not rated",
+        rating_label=annotation.get_rating_display() if annotation.rating else _("Not rated"),
         rating_reason=annotation.rating_reason,
         done=annotation.status == SourceAnnotation.Status.DONE,
     )
@@ -530,20 +543,26 @@ def _analysis_pairs(annotation: SourceAnnotation, prompts) -> list[tuple[str, st
     """The saved analysis as (what, text) pairs, for a page without JavaScript."""
     pairs = [(p.label, annotation.responses.get(p.key, "")) for p in prompts]
     rating = annotation.get_rating_display() if annotation.rating else ""
-    return [*pairs, ("Reliability", rating), ("Why that rating", annotation.rating_reason)]
+    return [
+        *pairs,
+        (_("Reliability"), rating),
+        (_("Why that rating"), annotation.rating_reason),
+    ]
 
 
 def _answer_pairs(submission: Submission) -> list[tuple[str, str]]:
     judgement = submission.get_judgement_display() if submission.judgement else ""
     return [
-        ("Judgement", judgement),
-        ("Answer", submission.answer),
-        ("Why that historian", submission.interpretation_reason),
+        (_("Judgement"), judgement),
+        (_("Answer"), submission.answer),
+        (_("Why that historian"), submission.interpretation_reason),
     ]
 
 
 def _missing_message(name: str) -> str:
-    return f"The “{name}” field is missing from what this page sent. Reload the page and try again."
+    return _(
+        "The “%(name)s” field is missing from what this page sent. Reload the page and try again."
+    ) % {"name": name}
 
 
 def _missing_fields(form) -> list[str]:
@@ -557,16 +576,17 @@ def _missing_fields(form) -> list[str]:
     ]
 
 
-def _invalid_json(form, prefix: str = "") -> JsonResponse:
-    """A form that did not validate, for the page's script: the first problem in words,
-    and every field's errors so it can mark them."""
+def _invalid_json(form, *, not_saved: bool = False) -> JsonResponse:
+    """A form that did not validate, for the page's script: the first problem in words
+    (`not_saved`: saying that nothing was saved), and every field's errors so it can
+    mark them."""
     errors = field_errors(form)
     for name in _missing_fields(form):
         errors[name] = [_missing_message(name)]
-    return JsonResponse(
-        {"status": "invalid", "message": prefix + _first_error(form), "errors": errors},
-        status=400,
-    )
+    message = _first_error(form)
+    if not_saved:
+        message = _("Not saved: %(problem)s") % {"problem": message}
+    return JsonResponse({"status": "invalid", "message": message, "errors": errors}, status=400)
 
 
 def _first_error(form) -> str:
@@ -580,8 +600,9 @@ def _first_error(form) -> str:
         if field is None:
             return str(errors[0])
         label = field.label or name.replace("_", " ").capitalize()
-        return f"{label}: {errors[0]}"
-    return "check the form."
+        # Translators: a form field's name, then what is wrong with it.
+        return _("%(field)s: %(error)s") % {"field": label, "error": errors[0]}
+    return _("check the form.")
 
 
 def _marks_response(request, assignment, label: str, *, message: str, status: int = 200):
@@ -659,7 +680,9 @@ def highlight_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         )
     except work.TooManyHighlights as full:
         return _refuse(request, str(full), status=400, url=_source_url(assignment, label))
-    return _marks_response(request, assignment, label, message=f"Highlighted “{quote[:60]}”.")
+    return _marks_response(
+        request, assignment, label, message=_("Highlighted “%(quote)s”.") % {"quote": quote[:60]}
+    )
 
 
 @student_required
@@ -679,10 +702,10 @@ def highlight_remove(request: HttpRequest, pk: int, label: str, highlight_id: st
             request,
             assignment,
             label,
-            message="That highlight was already removed or never existed.",
+            message=_("That highlight was already removed or never existed."),
             status=404,
         )
-    return _marks_response(request, assignment, label, message="Highlight removed.")
+    return _marks_response(request, assignment, label, message=_("Highlight removed."))
 
 
 @student_required
@@ -701,7 +724,7 @@ def region_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     if not image:
         return _refuse(
             request,
-            "This source has no image to mark: highlight its words instead.",
+            _("This source has no image to mark: highlight its words instead."),
             status=400,
             url=page,
         )
@@ -719,7 +742,7 @@ def region_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         )
     except work.TooManyRegions as full:
         return _refuse(request, str(full), status=400, url=page)
-    return _region_response(request, page, "Region marked.")
+    return _region_response(request, page, _("Region marked."))
 
 
 @student_required
@@ -737,9 +760,9 @@ def region_remove(request: HttpRequest, pk: int, label: str, region_id: str) -> 
     )
     if not removed:
         return _region_response(
-            request, page, "That region was already removed or never existed.", status=404
+            request, page, _("That region was already removed or never existed."), status=404
         )
-    return _region_response(request, page, "Region removed.")
+    return _region_response(request, page, _("Region removed."))
 
 
 def _region_response(request, page: str, message: str, *, status: int = 200) -> HttpResponse:
@@ -770,7 +793,7 @@ def link_add(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         relation=form.cleaned_data["relation"],
         note=form.cleaned_data["note"],
     )
-    return _marks_response(request, assignment, label, message="Link saved.")
+    return _marks_response(request, assignment, label, message=_("Link saved."))
 
 
 @student_required
@@ -790,10 +813,10 @@ def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> Htt
             request,
             assignment,
             label,
-            message="That link was already removed or never existed.",
+            message=_("That link was already removed or never existed."),
             status=404,
         )
-    return _marks_response(request, assignment, label, message="Link removed.")
+    return _marks_response(request, assignment, label, message=_("Link removed."))
 
 
 # --- The answer ---------------------------------------------------------------------------
@@ -895,7 +918,9 @@ def _evaluated_fields(submission: Submission) -> dict:
     return {
         "evaluated": [str(pk) for pk in submission.evaluated],
         "evaluated_label": ", ".join(
-            f"Source {labels[pk]}" for pk in submission.evaluated if pk in labels
+            _("Source %(label)s") % {"label": labels[pk]}
+            for pk in submission.evaluated
+            if pk in labels
         ),
     }
 
@@ -935,14 +960,20 @@ def _essay_for(request, assignment, lesson_sources, rows, sections: dict) -> dic
     options, drafts = [], []
     for ls in lesson_sources:
         annotation = annotations.get(ls.pk)
-        title = f"Source {ls.label}" if ls.pk in hidden_ids else ls.source.display_title
+        source_label = _("Source %(label)s") % {"label": ls.label}
+        title = source_label if ls.pk in hidden_ids else ls.source.display_title
         evidence = []
         if annotation is not None:
             evidence = [
-                (h.get("id"), f"“{_shorten(h.get('quote', ''), 70)}”")
+                # Translators: one of the student's highlights, quoted.
+                (h.get("id"), _("“%(quote)s”") % {"quote": _shorten(h.get("quote", ""), 70)})
                 for h in annotation.highlights or []
             ] + [
-                (r.get("id"), f"Region {n}: {_shorten(r.get('note') or r.get('tag') or '', 50)}")
+                (
+                    r.get("id"),
+                    _("Region %(number)s: %(note)s")
+                    % {"number": n, "note": _shorten(r.get("note") or _tag_word(r.get("tag")), 50)},
+                )
                 for n, r in enumerate(annotation.regions or [], 1)
             ]
             paragraphs = [
@@ -951,7 +982,7 @@ def _essay_for(request, assignment, lesson_sources, rows, sections: dict) -> dic
                 if str(annotation.responses.get(p.key, "")).strip()
             ]
             if paragraphs:
-                draft = "\n\n".join([f"Source {ls.label} [@{ls.label}]", *paragraphs])
+                draft = "\n\n".join([f"{source_label} [@{ls.label}]", *paragraphs])
                 drafts.append({"lesson_source": ls, "title": title, "text": draft})
         options.append({"lesson_source": ls, "title": title, "evidence": evidence})
     return {
@@ -961,6 +992,14 @@ def _essay_for(request, assignment, lesson_sources, rows, sections: dict) -> dic
         "answer_format": answer_format,
         "earlier_parts": [part for part in essay.parts if part.key not in known],
     }
+
+
+def _tag_word(tag) -> str:
+    """A region's tag in words, lower case, for a region that has no note."""
+    try:
+        return str(HighlightTag(tag).label).lower()
+    except ValueError:
+        return str(tag or "")
 
 
 def _essay_notes_html(request, essay) -> str:
@@ -1010,7 +1049,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(name, ValidationError(_missing_message(name), code="required"))
     if not form.is_valid():
         if wants_json(request):
-            return _invalid_json(form, "Not saved: ")
+            return _invalid_json(form, not_saved=True)
         context = _answer_context(request, assignment, choices=choices, rows=rows)
         if rows:
             context |= _essay_for(
@@ -1043,7 +1082,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     except work.Conflict as conflict:
         current = conflict.current
         if wants_json(request):
-            return _conflict_json("Your answer", current, _answer_fields(current))
+            return _conflict_json(
+                _(
+                    "Your answer was changed in another tab or on another device after you "
+                    "opened this page. Compare the two versions and choose."
+                ),
+                current,
+                _answer_fields(current),
+            )
         context = _answer_context(request, assignment, choices=choices, rows=rows)
         form = rebind(
             AnswerForm,
@@ -1078,7 +1124,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, problem)
     if wants_json(request):
         return _saved_json(saved)
-    messages.success(request, "Your answer is saved.")
+    messages.success(request, _("Your answer is saved."))
     return redirect(request.path)
 
 
@@ -1090,7 +1136,7 @@ def answer_print(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk)
     rows = _section_rows(assignment)
     if not rows:
-        messages.info(request, "This lesson's answer is one box with no notes to print.")
+        messages.info(request, _("This lesson's answer is one box with no notes to print."))
         return redirect("lessons:answer", pk=assignment.pk)
     context = _answer_context(request, assignment, rows=rows)
     context |= _saved_essay(request, assignment, context, rows)
@@ -1115,7 +1161,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_student(request, pk)
     answer_url = reverse("lessons:answer", args=[assignment.pk])
     if assignment.my_status == Submission.Status.SUBMITTED:
-        messages.info(request, "Your answer is already submitted.")
+        messages.info(request, _("Your answer is already submitted."))
         return redirect(answer_url)
     if refused := _refuse_if_locked(request, assignment, back=answer_url):
         return refused
@@ -1123,7 +1169,9 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     rows = _section_rows(assignment)
     essay = None
     if rows and submission is not None:
-        lesson_sources, _ = _answer_choices(request, assignment, cited={}, chosen=None)
+        lesson_sources, _interpretations = _answer_choices(
+            request, assignment, cited={}, chosen=None
+        )
         essay = _essay_for(request, assignment, lesson_sources, rows, submission.sections)["essay"]
     problems = _submission_problems(submission, essay)
     if request.method == "GET":
@@ -1157,7 +1205,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         return _refuse(
             request,
-            "The form was incomplete. Open the answer page and try again.",
+            _("The form was incomplete. Open the answer page and try again."),
             status=400,
             url=answer_url,
         )
@@ -1166,14 +1214,16 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except work.Conflict:
         messages.error(
             request,
-            "Your answer changed after you opened the confirmation (in another tab?). "
-            "Check it once more, then submit.",
+            _(
+                "Your answer changed after you opened the confirmation (in another tab?). "
+                "Check it once more, then submit."
+            ),
         )
         return redirect(answer_url)
     except work.WorkLocked as closed:
         messages.error(request, str(closed))
         return redirect(answer_url)
-    messages.success(request, "Submitted. Your teacher can now read and mark your work.")
+    messages.success(request, _("Submitted. Your teacher can now read and mark your work."))
     return redirect("lessons:assignment", pk=assignment.pk)
 
 
@@ -1183,13 +1233,13 @@ def _submission_problems(submission: Submission | None, essay=None) -> list[str]
         if essay
         else submission.answer.strip()
     ):
-        return ["Write your answer before submitting it."]
+        return [_("Write your answer before submitting it.")]
     if submission.judgement is None:
-        return ["Choose your judgement on the scale before submitting."]
+        return [_("Choose your judgement on the scale before submitting.")]
     if essay and essay.problems:
         return [
-            "Fix your citations before submitting: "
-            + " ".join(problem.message for problem in essay.problems)
+            _("Fix your citations before submitting: %(problems)s")
+            % {"problems": " ".join(problem.message for problem in essay.problems)}
         ]
     return []
 

@@ -6,7 +6,8 @@
 // templates/admin/edit_inline/tabular.html labels the fields; this renumbers rows that
 // "Add another" makes. Everything here is idempotent: it runs again whenever nodes appear.
 {
-    const clean = (text) => text.replace(/\s+/g, " ").trim().replace(/:$/, "");
+    // A label's text without its colon: "Due:", or "Échéance :" in French.
+    const clean = (text) => text.replace(/\s+/g, " ").trim().replace(/\s*:$/, "");
 
     const labelsOf = (field) => Array.from((field && field.labels) || []);
 
@@ -96,7 +97,11 @@
                         (icon ? icon.title : clean(control.textContent));
                 }
                 control.removeAttribute("aria-labelledby");
-                control.setAttribute("aria-label", `${control.dataset.a11yName} for ${name}`);
+                control.setAttribute(
+                    "aria-label",
+                    // Translators: a date or time shortcut ("Today", "Choose a Date") and the field it fills.
+                    interpolate(gettext("%(control)s for %(field)s"), { control: control.dataset.a11yName, field: name }, true),
+                );
             });
         });
     };

@@ -41,6 +41,11 @@
     }, 50);
   }
 
+  function movedTo(name, position) {
+    // Translators: said by a screen reader after a source is moved: "Source C moved to position 2."
+    return interpolate(gettext("%(name)s moved to position %(position)s."), { name, position }, true);
+  }
+
   // Its place among the lesson's sources (an empty extra row is not one yet).
   function placeOf(group, row) {
     const among = counts(row) ? rows(group).filter(counts) : rows(group);
@@ -53,14 +58,15 @@
     const there = here + step;
     const name = row.dataset.name;
     if (there < 0 || there >= all.length) {
-      announce(group, `${name} is already ${step < 0 ? "first" : "last"}.`);
+      const text = step < 0 ? gettext("%(name)s is already first.") : gettext("%(name)s is already last.");
+      announce(group, interpolate(text, { name }, true));
       return;
     }
     const other = all[there];
     other.parentNode.insertBefore(row, step < 0 ? other : other.nextSibling);
     renumber(group);
     button.focus();
-    announce(group, `${name} moved to position ${placeOf(group, row)}.`);
+    announce(group, movedTo(name, placeOf(group, row)));
   }
 
   /* Saved rows first in the form's numbering, as Django expects of a formset; Django's
@@ -128,7 +134,7 @@
       dragged = null;
       row.classList.remove("dragging");
       renumber(group);
-      announce(group, `${row.dataset.name} moved to position ${placeOf(group, row)}.`);
+      announce(group, movedTo(row.dataset.name, placeOf(group, row)));
     });
   }
 

@@ -35,14 +35,14 @@
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "picker-remove";
-        remove.textContent = "Remove";
-        remove.setAttribute("aria-label", `Remove ${label} from the sources to add`);
+        remove.textContent = gettext("Remove");
+        remove.setAttribute("aria-label", interpolate(gettext("Remove %(source)s from the sources to add"), { source: label }, true));
         remove.addEventListener("click", () => {
           chosen.delete(id);
           const box = results.querySelector(`input[value="${CSS.escape(id)}"]`);
           if (box) box.checked = false;
           renderChosen();
-          say(`${label} will not be added.`);
+          say(interpolate(gettext("%(source)s will not be added."), { source: label }, true));
         });
         item.append(input, document.createTextNode(label + " "), remove);
         chosenList.append(item);
@@ -54,7 +54,7 @@
       results.replaceChildren();
       if (!data.results.length) {
         const none = document.createElement("li");
-        none.textContent = "No source in the library matches. Try fewer words or other filters.";
+        none.textContent = gettext("No source in the library matches. Try fewer words or other filters.");
         results.append(none);
       }
       data.results.forEach((source) => {
@@ -79,21 +79,31 @@
           box.checked = true;
           const note = document.createElement("span");
           note.className = "picker-in-lesson";
-          note.textContent = ` · already Source ${source.in_lesson}`;
+          note.textContent = ` · ${interpolate(gettext("already Source %(label)s"), { label: source.in_lesson }, true)}`;
           label.append(note);
         }
         box.addEventListener("change", () => {
           if (box.checked) chosen.set(id, source.label);
           else chosen.delete(id);
           renderChosen();
-          say(box.checked ? `${source.label} will be added when you save.` : `${source.label} will not be added.`);
+          const text = box.checked ? gettext("%(source)s will be added when you save.") : gettext("%(source)s will not be added.");
+          say(interpolate(text, { source: source.label }, true));
         });
         item.append(box, label);
         results.append(item);
       });
       if (data.more) {
         const more = document.createElement("li");
-        more.textContent = `Showing the first ${data.results.length}; narrow the search to see the rest.`;
+        const shown = data.results.length;
+        more.textContent = interpolate(
+          ngettext(
+            "Showing the first %(count)s; narrow the search to see the rest.",
+            "Showing the first %(count)s; narrow the search to see the rest.",
+            shown,
+          ),
+          { count: shown.toLocaleString(document.documentElement.lang || undefined) },
+          true,
+        );
         results.append(more);
       }
     }
@@ -104,19 +114,30 @@
         if (field.value) params.set(field.dataset.pickerFilter, field.value);
       });
       const mine = ++asked;
-      say("Searching the library…");
+      say(gettext("Searching the library…"));
       try {
         const response = await fetch(`${url}?${params}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
         const data = await response.json();
         if (mine !== asked) return; // a newer search is on its way
         if (!response.ok) {
-          say(data.message || "The search could not be run.");
+          say(data.message || gettext("The search could not be run."));
           return;
         }
         renderResults(data);
-        say(`${data.results.length}${data.more ? "+" : ""} source${data.results.length === 1 ? "" : "s"} found.`);
+        const found = data.results.length;
+        const count = found.toLocaleString(document.documentElement.lang || undefined);
+        say(
+          interpolate(
+            data.more
+              ? // Translators: "100+ sources found": at least this many, and more not shown.
+                ngettext("%(count)s+ source found.", "%(count)s+ sources found.", found)
+              : ngettext("%(count)s source found.", "%(count)s sources found.", found),
+            { count },
+            true,
+          ),
+        );
       } catch (error) {
-        if (mine === asked) say("The library could not be searched: no connection.");
+        if (mine === asked) say(gettext("The library could not be searched: no connection."));
       }
     }
 

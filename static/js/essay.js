@@ -17,8 +17,10 @@
     return bare ? bare.split(/\s+/).length : 0;
   }
 
-  function plural(n, word) {
-    return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
+  const lang = document.documentElement.lang || undefined;
+
+  function number(n) {
+    return n.toLocaleString(lang);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -44,17 +46,17 @@
         sum += n;
         const counter = document.getElementById(`count-${box.name.replace(/^section_/, "")}`);
         if (!counter) return;
-        const parts = [plural(n, "word")];
+        const parts = [interpolate(ngettext("%(count)s word", "%(count)s words", n), { count: number(n) }, true)];
         const limit = Number(counter.dataset.limit || 0);
         const suggested = Number(counter.dataset.suggested || 0);
-        if (limit) parts.push(`at most ${limit.toLocaleString()}`);
-        else if (suggested) parts.push(`suggested about ${suggested.toLocaleString()}`);
+        if (limit) parts.push(interpolate(gettext("at most %(limit)s"), { limit: number(limit) }, true));
+        else if (suggested) parts.push(interpolate(gettext("suggested about %(suggested)s"), { suggested: number(suggested) }, true));
         counter.textContent = parts.join(" · ");
         counter.classList.toggle("text-danger", Boolean(limit && n > limit));
       });
       if (totalWords && total) {
         const limit = Number(total.dataset.limit || 0);
-        totalWords.textContent = sum.toLocaleString();
+        totalWords.textContent = number(sum);
         total.classList.toggle("over-limit", Boolean(limit && sum > limit));
       }
     }
@@ -106,7 +108,7 @@
         box.dispatchEvent(new Event("input", { bubbles: true }));
         locator.value = "";
         evidence.value = "";
-        announce(`Citation to Source ${source.value} inserted. Its note is numbered when your answer saves.`);
+        announce(interpolate(gettext("Citation to Source %(label)s inserted. Its note is numbered when your answer saves."), { label: source.value }, true));
       });
       document.addEventListener("keydown", (event) => {
         const shortcut = (event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyF";
@@ -141,7 +143,13 @@
         box.dispatchEvent(new Event("input", { bubbles: true }));
         box.focus();
         box.setSelectionRange(box.value.length, box.value.length);
-        announce(`Your analysis of Source ${button.dataset.draftSource} was added to the section. Edit it into your own evaluation.`);
+        announce(
+          interpolate(
+            gettext("Your analysis of Source %(label)s was added to the section. Edit it into your own evaluation."),
+            { label: button.dataset.draftSource },
+            true,
+          ),
+        );
       });
     });
     form.querySelectorAll("input[name=evaluated]").forEach((box) => box.addEventListener("change", showDrafts));

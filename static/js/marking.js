@@ -52,14 +52,14 @@
       });
       const data = await response.json().catch(() => null);
       if (!data) {
-        say("That did not work: you may have been signed out. Nothing you typed on this page is lost; log in again in a new tab, then try once more.", true);
+        say(gettext("That did not work: you may have been signed out. Nothing you typed on this page is lost; log in again in a new tab, then try once more."), true);
         return null;
       }
       if (data.bank_html) showBank(data.bank_html);
       say(data.message, !response.ok);
       return response.ok ? data : null;
     } catch (error) {
-      say("No connection, so your bank was not changed. Nothing you typed on this page is lost; try again when you are back online.", true);
+      say(gettext("No connection, so your bank was not changed. Nothing you typed on this page is lost; try again when you are back online."), true);
       return null;
     } finally {
       button.disabled = false;

@@ -28,6 +28,12 @@
     return date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
+  // A translated sentence with an element in it, where "%(time)s" marks its place.
+  function around(text, node) {
+    const [before, after = ""] = text.split("%(time)s");
+    return [before, node, after];
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([key, value]) => {
@@ -160,7 +166,7 @@
       if (!this.dirty()) return;
       this.keepDraft();
       if (this.blocked) return;
-      this.show("Unsaved changes…", "pending");
+      this.show(gettext("Unsaved changes…"), "pending");
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.saveNow(), SAVE_DELAY);
     }
@@ -185,7 +191,7 @@
       this.inFlight = true;
       this.waitingToRetry = false;
       const sent = fieldValues(this.form);
-      this.show("Saving…", "saving");
+      this.show(gettext("Saving…"), "saving");
       let response;
       let data = {};
       try {
@@ -194,7 +200,7 @@
       } catch (error) {
         this.inFlight = false;
         this.show(
-          "Not saved: no connection. Your text is kept in this browser and will be saved when you are back online.",
+          gettext("Not saved: no connection. Your text is kept in this browser and will be saved when you are back online."),
           "error",
         );
         this.focusStatus(options);
@@ -216,10 +222,10 @@
           this.refuseDone(refused);
           const said = document.createDocumentFragment();
           said.append(time, " — " + refused.charAt(0).toLowerCase() + refused.slice(1));
-          this.show("Saved at", "refused", said);
+          this.show(gettext("Saved at"), "refused", said);
         } else {
           if (sent.done) this.refuseDone("");
-          this.show("Saved at", "saved", time);
+          this.show(gettext("Saved at"), "saved", time);
         }
         this.lastSaved = sent;
         // Whatever else the page shows from a save (an answer's notes) listens for this.
@@ -232,9 +238,9 @@
         const link = el(
           "a",
           { href: data.login_url || "/accounts/login/", target: "_blank", rel: "noopener" },
-          "Log in again (opens a new tab)",
+          gettext("Log in again (opens a new tab)"),
         );
-        this.show(data.message || "You have been signed out. Your text is kept here.", "error", link);
+        this.show(data.message || gettext("You have been signed out. Your text is kept here."), "error", link);
         this.focusStatus(options);
         this.scheduleRetry();
       } else if (response.status === 403 && data.status === "csrf" && !options.csrfRetried) {
@@ -246,7 +252,7 @@
         this.focusStatus(options);
         this.scheduleRetry();
       } else {
-        this.show(data.message || "Not saved: something went wrong. Your text is kept here.", "error");
+        this.show(data.message || gettext("Not saved: something went wrong. Your text is kept here."), "error");
         this.focusStatus(options);
         if (response.status >= 500) this.scheduleRetry();
       }
@@ -258,7 +264,7 @@
 
     conflict(data) {
       this.blocked = true;
-      this.show("Not saved: changed elsewhere. Choose a version below.", "error");
+      this.show(gettext("Not saved: changed elsewhere. Choose a version below."), "error");
       const slot = this.form.querySelector("[data-conflict-slot]");
       const mine = fieldValues(this.form);
       const rows = el("dl", { class: "conflict-versions small mb-2" });
@@ -276,16 +282,21 @@
         const shownTheirs = data.saved[name + "_label"] || theirs;
         rows.append(
           el("dt", {}, label),
-          el("dd", {}, el("span", { class: "version-tag" }, "Saved elsewhere: "), el("span", { class: "saved-version" }, String(shownTheirs || "(empty)"))),
-          el("dd", {}, el("span", { class: "version-tag" }, "On this page: "), el("span", { class: "page-version" }, typeof ours === "boolean" ? (ours ? "yes" : "no") : String(shownOurs || "(empty)"))),
+          el("dd", {}, el("span", { class: "version-tag" }, `${gettext("Saved elsewhere:")} `), el("span", { class: "saved-version" }, String(shownTheirs || gettext("(empty)")))),
+          el(
+            "dd",
+            {},
+            el("span", { class: "version-tag" }, `${gettext("On this page:")} `),
+            el("span", { class: "page-version" }, typeof ours === "boolean" ? (ours ? gettext("yes") : gettext("no")) : String(shownOurs || gettext("(empty)"))),
+          ),
         );
       });
-      const keepMine = el("button", { type: "button", class: "btn btn-sm btn-primary" }, "Keep this page’s version");
-      const useTheirs = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary" }, "Use the saved version");
+      const keepMine = el("button", { type: "button", class: "btn btn-sm btn-primary" }, gettext("Keep this page’s version"));
+      const useTheirs = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary" }, gettext("Use the saved version"));
       const panel = el(
         "div",
         { class: "alert alert-warning conflict", role: "alert" },
-        el("h3", { class: "h6" }, "Changed somewhere else"),
+        el("h3", { class: "h6" }, gettext("Changed somewhere else")),
         el("p", { class: "mb-2" }, data.message),
         rows,
         el("div", { class: "d-flex flex-wrap gap-2" }, keepMine, useTheirs),
@@ -311,7 +322,7 @@
         this.lastSaved = fieldValues(this.form);
         this.dropDraft();
         slot.replaceChildren();
-        this.show("Showing the saved version.", "saved");
+        this.show(gettext("Showing the saved version."), "saved");
       });
       panel.querySelector("button").focus();
     }
@@ -329,14 +340,21 @@
       }
       const slot = this.form.querySelector("[data-restore-slot]");
       if (!slot) return;
-      const restore = el("button", { type: "button", class: "btn btn-sm btn-primary" }, "Restore my unsaved text");
-      const discard = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary" }, "Discard it");
+      const restore = el("button", { type: "button", class: "btn btn-sm btn-primary" }, gettext("Restore my unsaved text"));
+      const discard = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary" }, gettext("Discard it"));
       const when = new Date(draft.at);
       slot.replaceChildren(
         el(
           "div",
           { class: "alert alert-info restore", role: "alert" },
-          el("p", { class: "mb-2" }, "This browser kept text you typed at ", el("time", { datetime: when.toISOString() }, timeText(when)), " that was not saved (a reload, a crash or a lost connection)."),
+          el(
+            "p",
+            { class: "mb-2" },
+            ...around(
+              gettext("This browser kept text you typed at %(time)s that was not saved (a reload, a crash or a lost connection)."),
+              el("time", { datetime: when.toISOString() }, timeText(when)),
+            ),
+          ),
           el("div", { class: "d-flex flex-wrap gap-2" }, restore, discard),
         ),
       );
@@ -398,10 +416,20 @@
     const counter = document.querySelector("[data-word-count]");
     if (!box || !counter) return;
     // The limit is the box's own maxlength, which the server reads from the model.
-    const limit = box.maxLength > 0 ? ` of ${box.maxLength.toLocaleString()}` : "";
+    const lang = document.documentElement.lang || undefined;
+    const limit = box.maxLength > 0 ? box.maxLength : 0;
     const update = () => {
       const words = box.value.trim() ? box.value.trim().split(/\s+/).length : 0;
-      counter.textContent = `${words} word${words === 1 ? "" : "s"} · ${box.value.length.toLocaleString()}${limit} characters`;
+      const count = box.value.length.toLocaleString(lang);
+      const wordsText = interpolate(ngettext("%(count)s word", "%(count)s words", words), { count: words }, true);
+      const charactersText = limit
+        ? interpolate(
+            ngettext("%(count)s of %(limit)s character", "%(count)s of %(limit)s characters", limit),
+            { count, limit: limit.toLocaleString(lang) },
+            true,
+          )
+        : interpolate(ngettext("%(count)s character", "%(count)s characters", box.value.length), { count }, true);
+      counter.textContent = `${wordsText} · ${charactersText}`;
     };
     box.addEventListener("input", update);
     update();
@@ -495,7 +523,12 @@
     placed.forEach(({ item, start, length }) => {
       const map = textMap(root);
       const note = item.querySelector("p");
-      markRange(map, start, start + length, item.dataset.tag, `${item.dataset.tag}${note ? ": " + note.textContent : ""}`);
+      // The tag as the list names it, in the page's language (data-tag is its key).
+      const badge = item.querySelector(".highlight-tag");
+      const lang = document.documentElement.lang || undefined;
+      const tagName = badge ? badge.textContent.trim().toLocaleLowerCase(lang) : item.dataset.tag;
+      const title = note ? interpolate(gettext("%(tag)s: %(note)s"), { tag: tagName, note: note.textContent }, true) : tagName;
+      markRange(map, start, start + length, item.dataset.tag, title);
     });
   }
 
@@ -503,7 +536,7 @@
     const root = document.getElementById("source-text");
     const form = document.querySelector("[data-highlight-form]");
     if (!root || !form) return;
-    const button = el("button", { type: "button", class: "btn btn-sm btn-dark highlight-popover", hidden: "" }, "Highlight selection");
+    const button = el("button", { type: "button", class: "btn btn-sm btn-dark highlight-popover", hidden: "" }, gettext("Highlight selection"));
     document.body.append(button);
     let pending = null;
     const check = () => {
@@ -569,7 +602,7 @@
           data = await response.json().catch(() => ({}));
         } catch (error) {
           submit.disabled = false;
-          say(form, "Not saved: no connection. Try again when you are back online; what you typed is still here.");
+          say(form, gettext("Not saved: no connection. Try again when you are back online; what you typed is still here."));
           return;
         }
         submit.disabled = false;
@@ -585,7 +618,7 @@
         } else if (response.status === 403 && data.status === "csrf") {
           say(form, data.message);
         } else {
-          say(form, data.message || "That did not work. Check what you typed and try again.");
+          say(form, data.message || gettext("That did not work. Check what you typed and try again."));
         }
       });
     });
@@ -785,7 +818,7 @@
       if (copy && copy.text && !box.value.trim()) {
         box.value = copy.text;
         const note = el("p", { class: "small text-muted-strong mt-1 mb-0", role: "status" },
-          "Your words from last time were not sent; they were kept in this browser and are back in the box.");
+          gettext("Your words from last time were not sent; they were kept in this browser and are back in the box."));
         box.after(note);
       }
       box.addEventListener("input", () => {
@@ -815,7 +848,7 @@
       class: "region-box",
       tabindex: "0",
       role: "application",
-      "aria-label": "Region to mark: arrow keys move it, Shift and the arrow keys resize it, Enter goes on to the note",
+      "aria-label": gettext("Region to mark: arrow keys move it, Shift and the arrow keys resize it, Enter goes on to the note"),
     });
     box.hidden = true;
     frame.append(box);
@@ -840,13 +873,19 @@
       ["x", "y", "w", "h"].forEach((name) => {
         field(name).value = round(rect[name]);
       });
-      said.textContent = `${round(rect.w)}% wide by ${round(rect.h)}% high, ${round(rect.x)}% from the left and ${round(rect.y)}% from the top.`;
+      const lang = document.documentElement.lang || undefined;
+      const shown = (name) => round(rect[name]).toLocaleString(lang);
+      said.textContent = interpolate(
+        gettext("%(w)s% wide by %(h)s% high, %(x)s% from the left and %(y)s% from the top."),
+        { w: shown("w"), h: shown("h"), x: shown("x"), y: shown("y") },
+        true,
+      );
     }
 
     function setDrawing(on) {
       drawing = on;
       toggle.setAttribute("aria-pressed", String(on));
-      toggle.textContent = on ? "Stop drawing" : "Draw on the image";
+      toggle.textContent = on ? gettext("Stop drawing") : gettext("Draw on the image");
       frame.classList.toggle("region-drawing", on);
       box.hidden = !on;
       if (on) {

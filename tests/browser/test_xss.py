@@ -63,7 +63,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 INJECTED = """() => {
   const found = [];
   const ownScript = (src) => src.startsWith(location.origin + "/static/")
-      || src.startsWith(location.origin + "/admin/jsi18n/");
+      || src.startsWith(location.origin + "/admin/jsi18n/")
+      || src.startsWith(location.origin + "/jsi18n/?");
   for (const el of document.querySelectorAll("*")) {
     for (const attr of el.attributes) {
       const value = attr.value.replace(/[\\u0000-\\u0020]/g, "").toLowerCase();

@@ -124,3 +124,21 @@ def test_the_javascript_catalogue_is_the_pages_language_and_kept_a_day():
     # Each language has its own URL, so a kept English catalogue is never used for French.
     english = client.get("/accounts/login/", headers={"accept-language": "en"}).content.decode()
     assert 'src="/jsi18n/?l=en-gb&amp;v=' in english
+
+
+def test_a_choices_label_is_shown_in_the_language_of_the_moment():
+    """`get_<field>_display` (coexist.i18n.ChoiceLabels): the same label Django gives, in
+    the active language, and the stored value itself when it is not one of the choices."""
+    from django.db.models.base import Model
+    from django.utils import translation
+
+    from sources.models import Source
+
+    field = Source._meta.get_field("nature")
+    speech = Source(nature="speech")
+    assert speech.get_nature_display() == "Speech"
+    assert speech.get_nature_display() == Model._get_FIELD_display(speech, field)
+    with translation.override("fr"):
+        assert speech.get_nature_display() == "Discours"
+        assert speech.get_nature_display() == Model._get_FIELD_display(speech, field)
+    assert Source(nature="no-such-kind").get_nature_display() == "no-such-kind"

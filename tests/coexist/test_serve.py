@@ -195,7 +195,8 @@ def admin_id(served) -> int:
 def signed_in(served, admin_id) -> Visitor:
     visitor = served.visitor()
     login = visitor.get("/accounts/login/")
-    [token] = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
+    # The login form's token (the footer's language switcher carries another).
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)[0]
     response = visitor.post(
         "/accounts/login/",
         {"username": ADMIN, "password": PASSWORD, "csrfmiddlewaretoken": token},

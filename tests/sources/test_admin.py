@@ -110,14 +110,16 @@ def test_the_change_page_previews_the_three_citations(teacher_client, coexistenc
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "<dt>Bibliography</dt><dd>Khrushchev, Nikita S. “On Peaceful Coexistence.” "
+        '<dt>Bibliography</dt><dd translate="no">Khrushchev, Nikita S. “On Peaceful Coexistence.” '
         "<i>Foreign Affairs</i> 38, no. 1 (October 1959): 1–18.</dd>"
     ) in html
     assert (
-        "<dt>First note</dt><dd>Nikita S. Khrushchev, “On Peaceful Coexistence,” "
+        '<dt>First note</dt><dd translate="no">Nikita S. Khrushchev, “On Peaceful Coexistence,” '
         "<i>Foreign Affairs</i> 38, no. 1 (October 1959).</dd>"
     ) in html
-    assert "<dt>Short note</dt><dd>Khrushchev, “On Peaceful Coexistence.”</dd>" in html
+    assert (
+        '<dt>Short note</dt><dd translate="no">Khrushchev, “On Peaceful Coexistence.”</dd>' in html
+    )
 
 
 def test_the_change_page_shows_the_provenance_and_interpretations_inline(teacher_client, thompson):

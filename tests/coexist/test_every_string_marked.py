@@ -1,0 +1,237 @@
+"""Every word Coexist shows is marked for translation: rendered in a pseudo-language.
+
+While these pages render, every string that goes through gettext (Coexist's and Django's
+alike) comes back in a look-alike alphabet ("Ŷǿŭř ȧƞȧŀẏşīş"), placeholders and tags kept.
+What is still in plain letters afterwards was never marked, unless it is data: a word
+of the world's own content (titles, texts, names, labels), a Chicago citation (printed
+inside `translate="no"`, which also tells a browser's translator to leave it), or one of
+the few names that are the same in every language.
+
+Each page in the authorisation matrix's world is asked as the first person who may see
+it; the admin is asked for Coexist's own models. JavaScript's strings are checked by the
+French browser flow (tests/browser/test_in_french.py).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from unittest import mock
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.db import models, transaction
+from django.test import override_settings
+from django.utils.translation import trans_real
+
+from coexist.teacher_permissions import ensure_teachers_group
+from lessons.models import Framework
+from tests.coexist.matrix_world import PEOPLE, _client_for, build_world, url_in_world, url_patterns
+from tests.coexist.test_authorisation_matrix import TABLE
+
+pytestmark = pytest.mark.django_db
+
+PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LOOKALIKE = "ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ"
+TO_PSEUDO = str.maketrans(PLAIN, LOOKALIKE)
+PSEUDO_LETTERS = set(LOOKALIKE)
+# Kept as they are: placeholders (%(name)s, %s, {name}), tags and entities.
+KEPT = re.compile(r"(%\([^)]+\)[sdfi]|%[sdfi%]|\{[^{}]*\}|<[^>]+>|&#?\w+;)")
+CONTEXT = "\x04"
+
+# The same in every language: the product, framework and exam names, the languages' own
+# names in the switcher.
+SAME_EVERYWHERE = {"coexist", "opvl", "ib", "gcse", "english", "français", "chicago"}
+# Shown to people only as values: attribute names whose text a person reads or hears.
+READ_ATTRIBUTES = {
+    "title",
+    "alt",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "aria-roledescription",
+}
+SKIPPED_ELEMENTS = {"script", "style", "code", "kbd", "samp", "pre"}
+
+
+def pseudo(text: str) -> str:
+    return "".join(
+        part if KEPT.fullmatch(part) else part.translate(TO_PSEUDO) for part in KEPT.split(text)
+    )
+
+
+def _strip_context(message: str) -> str:
+    return message.split(CONTEXT, 1)[1] if CONTEXT in message else message
+
+
+def _pseudo_gettext(self, message):
+    return pseudo(_strip_context(message))
+
+
+def _pseudo_ngettext(self, singular, plural, number):
+    return pseudo(_strip_context(singular if number == 1 else plural))
+
+
+class VisibleText(HTMLParser):
+    """The text a person reads or hears, outside `translate="no"` and code."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.skipping: list[str] = []  # open elements whose content is not checked
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if self.skipping or tag in SKIPPED_ELEMENTS or attributes.get("translate") == "no":
+            if tag not in ("br", "img", "input", "meta", "link", "hr", "source", "col", "wbr"):
+                self.skipping.append(tag)
+            return
+        if tag == "img" and "/admin/img/icon-" in (attributes.get("src") or ""):
+            # Django's yes/no icons: their alt text ("True") is Django's, which it does not
+            # translate; the column's heading says what they mean.
+            return
+        for name, value in attrs:
+            if value and name in READ_ATTRIBUTES:
+                self.texts.append(value)
+        if tag == "input" and attributes.get("type") in ("submit", "button", "reset"):
+            self.texts.append(attributes.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.texts.append(data)
+
+
+def _data_words() -> set[str]:
+    """Every word of every text in the database: the world's content, not the interface."""
+    words: set[str] = set()
+    for model in apps.get_models():
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+        ]
+        if not fields:
+            continue
+        for row in model._default_manager.values_list(*fields):
+            for value in row:
+                if value:
+                    words.update(w.lower() for w in WORD.findall(str(value)))
+    return words
+
+
+WORD = re.compile(r"[^\W\d_]+")
+# Not words: addresses and paths (a join link), codes with digits in them (2CMD-U6Z5), a
+# password hash's masked summary.
+NOT_WORDS = re.compile(r"\S*/\S*|\w*\d\w*|\w*\*{3,}")
+
+
+def unmarked_words(html: str, data: set[str]) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    found = []
+    for text in parser.texts:
+        for word in WORD.findall(NOT_WORDS.sub(" ", text)):
+            if len(word) < 2 or set(word) <= PSEUDO_LETTERS:
+                continue
+            lowered = word.lower()
+            if lowered in SAME_EVERYWHERE or lowered in data:
+                continue
+            if not any(c in PLAIN for c in word):
+                continue
+            found.append(f"{word!r} in {text.strip()[:80]!r}")
+    return found
+
+
+def test_the_pseudo_language_keeps_placeholders_tags_and_entities():
+    assert pseudo("Save") == "Şȧṽḗ"
+    assert pseudo("Remove %(label)s now") == "Řḗḿǿṽḗ %(label)s ƞǿẇ"
+    assert (
+        pseudo("<strong>%s</strong> words &amp; {count}")
+        == "<strong>%s</strong> ẇǿřḓş &amp; {count}"
+    )
+    found = unmarked_words(
+        '<p title="Tip">Şȧṽḗ <cite translate="no">Ibid. <i>Title</i></cite> Unmarked</p>'
+        "<script>var English = 1;</script>",
+        data=set(),
+    )
+    assert found == ["'Tip' in 'Tip'", "'Unmarked' in 'Unmarked'"]
+
+
+def _pages() -> list[tuple[str, str]]:
+    """(pattern key, person) for every page someone may GET: the first who may see it,
+    students before teachers, so a student's pages are seen as the student sees them."""
+    order = ("student", "teacher", "anonymous", "superuser")
+    chosen = []
+    for pattern in url_patterns():
+        row = TABLE.get(pattern.key)
+        if row is None:
+            continue
+        if pattern.route.startswith("admin/") and not _coexist_admin_page(pattern.key):
+            continue
+        for person in order:
+            if row.expected("GET", person) == "200":
+                chosen.append((pattern.key, person))
+                break
+    return chosen
+
+
+def _coexist_admin_page(key: str) -> bool:
+    name = key.removeprefix("admin:")
+    if name in ("index", "app_list"):
+        return True
+    return name.startswith(("lessons_", "sources_", "coexist_")) and name.endswith(
+        ("_changelist", "_add", "_change")
+    )
+
+
+@pytest.fixture(scope="module")
+def unmarked(django_db_setup, django_db_blocker, migrated_frameworks) -> dict[str, list[str]]:
+    """Every page's unmarked words, gathered once: {"key as person": [words]}."""
+    found: dict[str, list[str]] = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Framework.objects.exists():  # a transactional test on this worker emptied it
+            for row in serializers.deserialize("json", migrated_frameworks):
+                row.save()
+            ensure_teachers_group()
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            world = build_world()
+            data = _data_words()
+            patterns = {p.key: p for p in url_patterns()}
+            clients = {}
+            with (
+                mock.patch.object(trans_real.DjangoTranslation, "gettext", _pseudo_gettext),
+                mock.patch.object(trans_real.DjangoTranslation, "ngettext", _pseudo_ngettext),
+            ):
+                for key, person in _pages():
+                    if person not in clients:
+                        clients[person] = _client_for(world.people[person])[0]
+                    url = url_in_world(patterns[key], world)
+                    response = clients[person].get(url)
+                    if response.status_code != 200 or response.streaming:
+                        continue
+                    if not response["Content-Type"].startswith("text/html"):
+                        continue
+                    words = unmarked_words(response.content.decode(), data)
+                    if words:
+                        found[f"{key} as {person} ({url})"] = words
+        transaction.set_rollback(True)
+    return found
+
+
+def test_pages_were_asked(unmarked):
+    pages = _pages()
+    assert len(pages) > 60, pages
+    assert {person for _key, person in pages} >= {"student", "teacher", "anonymous"}
+    assert set(PEOPLE) >= {person for _key, person in pages}
+
+
+def test_every_string_shown_on_a_page_is_marked_for_translation(unmarked):
+    report = "\n".join(
+        f"{page}:\n    " + "\n    ".join(words[:15]) for page, words in unmarked.items()
+    )
+    assert not unmarked, f"Unmarked words on {len(unmarked)} pages:\n{report}"

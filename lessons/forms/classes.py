@@ -92,8 +92,11 @@ def _csv_rows(upload) -> list[tuple[int, str, str]]:
             continue
     else:
         raise ValidationError(_("That file's text could not be read. Save it as “CSV UTF-8”."))
+    # Spreadsheets set to French (and most of Europe) save CSV with semicolons.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        table = list(csv.reader(io.StringIO(text, newline="")))
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise ValidationError(
             _("That file could not be read as CSV (%(error)s).") % {"error": error}
@@ -126,11 +129,13 @@ def _name_columns(header: list[str]) -> tuple[int | None, int | None, int | None
     def find(*names: str) -> int | None:
         return next((header.index(name) for name in names if name in header), None)
 
-    first = find("first name", "firstname", "given name", "forename")
-    last = find("last name", "lastname", "surname", "family name")
+    # English and French headings alike, whatever language the page is in: a French
+    # school's system exports "Nom" (the family name) and "Prénom".
+    first = find("first name", "firstname", "given name", "forename", "prénom", "prenom")
+    last = find("last name", "lastname", "surname", "family name", "nom de famille", "nom")
     if first is not None:
         return first, last, None
-    full = find("name", "full name", "student", "student name")
+    full = find("name", "full name", "student", "student name", "nom complet", "élève", "nom")
     return (None, None, full) if full is not None else None
 
 

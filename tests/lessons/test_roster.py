@@ -367,3 +367,22 @@ def test_names_from_two_spreadsheet_columns_split_at_the_tab(teacher_client, cla
 )
 def test_letters_without_an_ascii_form_are_spelled_out_in_usernames(first, last, username):
     assert username_base(first, last) == username
+
+
+def test_a_french_schools_export_with_semicolons_and_french_headings_becomes_accounts(
+    teacher_client, classroom
+):
+    """Pronote and a spreadsheet set to French: "Nom;Prénom", semicolons, Windows-1252."""
+    content = "Nom;Prénom;Classe\r\nDupont;Renée;2nde B\r\nMartin;Léo;2nde B\r\n".encode("cp1252")
+    response = upload(teacher_client, classroom, content)
+    assert response.status_code == 200
+    assert [(first, last) for _user, first, last in added(classroom)] == [
+        ("Renée", "Dupont"),
+        ("Léo", "Martin"),
+    ]
+
+
+def test_a_single_french_name_column_is_split_like_an_english_one(teacher_client, classroom):
+    response = upload(teacher_client, classroom, "Élève\nRenée Dupont\n".encode())
+    assert response.status_code == 200
+    assert [(first, last) for _user, first, last in added(classroom)] == [("Renée", "Dupont")]

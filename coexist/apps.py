@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy
 class CoexistConfig(AppConfig):
     name = "coexist"
     verbose_name = gettext_lazy("Accounts")
+
+    def ready(self) -> None:
+        from coexist.i18n import remember_translations
+
+        remember_translations()

@@ -125,9 +125,9 @@ def _data_words() -> set[str]:
 
 
 WORD = re.compile(r"[^\W\d_]+")
-# Not words: addresses and paths (a join link), codes with digits in them (2CMD-U6Z5), a
+# Not words: addresses and paths (a join link), join codes (2CMD-U6Z5, ABCD-EFGH), a
 # password hash's masked summary.
-NOT_WORDS = re.compile(r"\S*/\S*|\w*\d\w*|\w*\*{3,}")
+NOT_WORDS = re.compile(r"\S*/\S*|\b[A-Z0-9]{4}-[A-Z0-9]{4}\b|\w*\d\w*|\w*\*{3,}")
 
 
 def unmarked_words(html: str, data: set[str]) -> list[str]:

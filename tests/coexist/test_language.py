@@ -142,3 +142,19 @@ def test_a_choices_label_is_shown_in_the_language_of_the_moment():
         assert speech.get_nature_display() == "Discours"
         assert speech.get_nature_display() == Model._get_FIELD_display(speech, field)
     assert Source(nature="no-such-kind").get_nature_display() == "no-such-kind"
+
+
+def test_a_translation_looked_up_once_is_the_one_django_would_give():
+    """coexist.i18n keeps each language's lookups: the same answers, French stays French."""
+    from django.utils.translation import trans_real
+
+    from coexist.i18n import _looked_up, _remembered_gettext
+
+    assert trans_real.DjangoTranslation.gettext is _remembered_gettext
+    for language in ("fr", "en-gb"):
+        catalogue = trans_real.translation(language)
+        for message in ("Log in", "Your analysis", "Saved at", "A string nobody marked"):
+            first, again = catalogue.gettext(message), catalogue.gettext(message)
+            assert first == again == _looked_up(catalogue, message)
+    assert trans_real.translation("fr").gettext("Log in") == "Se connecter"
+    assert trans_real.translation("en-gb").gettext("Log in") == "Log in"

@@ -74,6 +74,7 @@ def test_a_student_whose_browser_speaks_french_does_the_lesson_in_french(
     page.get_by_role("link", name=revision.lesson.title).first.click()
     page.get_by_role("link", name=re.compile(r"^Source A")).first.click()
     expect(page).to_have_url(re.compile("/sources/A/$"))
+    page.wait_for_load_state("load")  # the autosave script is listening before anyone types
     expect(page.get_by_role("heading", name=fr("Your analysis"))).to_be_visible()
 
     # A prompt's answer is saved, and the script says so in French.

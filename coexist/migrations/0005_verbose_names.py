@@ -2,40 +2,49 @@
 
 from django.db import migrations, models
 
+from coexist.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("coexist", "0004_user_language"),
     ]
 
+    # Only the names shown in the admin change (explicit verbose names, each the English
+    # Django generated before, so they can be translated): nothing in the database does.
+    # Applied to the state at once (NamesOnly), so `migrate` stays as fast as before.
     operations = [
-        migrations.AlterField(
-            model_name="user",
-            name="display_name",
-            field=models.CharField(
-                blank=True,
-                help_text="How the person is shown to others, e.g. “Ms Okafor” or “Sam P.”. Falls back to the first name, then the username.",
-                max_length=150,
-                verbose_name="display name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="user",
-            name="language",
-            field=models.CharField(
-                blank=True,
-                help_text="The language Coexist speaks to this person, chosen with the switcher at the foot of every page; empty means the browser's language.",
-                max_length=16,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="user",
-            name="must_change_password",
-            field=models.BooleanField(
-                default=False,
-                help_text="Set when a teacher hands out a one-time password; the person chooses their own at their next login.",
-                verbose_name="must change password",
-            ),
+        NamesOnly(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="user",
+                    name="display_name",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="How the person is shown to others, e.g. “Ms Okafor” or “Sam P.”. Falls back to the first name, then the username.",
+                        max_length=150,
+                        verbose_name="display name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="user",
+                    name="language",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The language Coexist speaks to this person, chosen with the switcher at the foot of every page; empty means the browser's language.",
+                        max_length=16,
+                        verbose_name="language",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="user",
+                    name="must_change_password",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Set when a teacher hands out a one-time password; the person chooses their own at their next login.",
+                        verbose_name="must change password",
+                    ),
+                ),
+            ],
         ),
     ]

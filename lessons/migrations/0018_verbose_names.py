@@ -7,6 +7,8 @@ import lessons.models
 from django.conf import settings
 from django.db import migrations, models
 
+from coexist.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -15,1210 +17,1239 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Only the names shown in the admin change (explicit verbose names, each the English
+    # Django generated before, so they can be translated): nothing in the database does.
+    # Applied to the state at once (NamesOnly), so `migrate` stays as fast as before.
     operations = [
-        migrations.AlterModelOptions(
-            name="answerformat",
-            options={
-                "ordering": ["name"],
-                "verbose_name": "answer format",
-                "verbose_name_plural": "answer formats",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="answersection",
-            options={
-                "ordering": ["answer_format_id", "order", "pk"],
-                "verbose_name": "answer section",
-                "verbose_name_plural": "answer sections",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="assignment",
-            options={
-                "ordering": ["classroom", "due_at", "opens_at", "pk"],
-                "verbose_name": "assignment",
-                "verbose_name_plural": "assignments",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="classreveal",
-            options={"verbose_name": "class reveal", "verbose_name_plural": "class reveals"},
-        ),
-        migrations.AlterModelOptions(
-            name="classroom",
-            options={
-                "ordering": ["archived", "name", "pk"],
-                "verbose_name": "classroom",
-                "verbose_name_plural": "classrooms",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="criterion",
-            options={
-                "ordering": ["scheme_id", "order", "pk"],
-                "verbose_name": "criterion",
-                "verbose_name_plural": "criteria",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="enrolment",
-            options={
-                "ordering": [
-                    "classroom_id",
-                    "student__last_name",
-                    "student__first_name",
-                    "student__username",
-                ],
-                "verbose_name": "enrolment",
-                "verbose_name_plural": "enrolments",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="fact",
-            options={
-                "ordering": ["lesson_id", "order", "pk"],
-                "verbose_name": "“did you know” fact",
-                "verbose_name_plural": "“did you know” facts",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="failedjoin",
-            options={
-                "ordering": ["-at"],
-                "verbose_name": "failed join",
-                "verbose_name_plural": "failed joins",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="framework",
-            options={
-                "ordering": ["name"],
-                "verbose_name": "framework",
-                "verbose_name_plural": "frameworks",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="glossaryterm",
-            options={
-                "ordering": ["lesson_id", "order", "term"],
-                "verbose_name": "glossary term",
-                "verbose_name_plural": "glossary terms",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="lesson",
-            options={
-                "ordering": ["title"],
-                "verbose_name": "lesson",
-                "verbose_name_plural": "lessons",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="lessonsource",
-            options={
-                "ordering": ["lesson_id", "order", "pk"],
-                "verbose_name": "lesson source",
-                "verbose_name_plural": "lesson sources",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="markband",
-            options={
-                "ordering": ["criterion_id", "low", "pk"],
-                "verbose_name": "mark band",
-                "verbose_name_plural": "mark bands",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="markingscheme",
-            options={
-                "ordering": ["name"],
-                "verbose_name": "marking scheme",
-                "verbose_name_plural": "marking schemes",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="prompt",
-            options={
-                "ordering": ["framework_id", "order", "pk"],
-                "verbose_name": "prompt",
-                "verbose_name_plural": "prompts",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="sourceannotation",
-            options={
-                "ordering": [
-                    "assignment_id",
-                    "student_id",
-                    "lesson_source__order",
-                    "lesson_source_id",
-                ],
-                "verbose_name": "source annotation",
-                "verbose_name_plural": "source annotations",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="submission",
-            options={
-                "ordering": ["assignment_id", "student_id"],
-                "verbose_name": "submission",
-                "verbose_name_plural": "submissions",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="submissionversion",
-            options={
-                "ordering": ["submission_id", "number"],
-                "verbose_name": "submission version",
-                "verbose_name_plural": "submission versions",
-            },
-        ),
-        migrations.AlterField(
-            model_name="answerformat",
-            name="description",
-            field=models.TextField(blank=True, max_length=2000, verbose_name="description"),
-        ),
-        migrations.AlterField(
-            model_name="answerformat",
-            name="name",
-            field=models.CharField(max_length=120, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="answerformat",
-            name="slug",
-            field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="answerformat",
-            name="word_limit",
-            field=models.PositiveIntegerField(
-                blank=True,
-                help_text="The most words in all the sections together.",
-                null=True,
-                verbose_name="word limit",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="answer_format",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="sections",
-                to="lessons.answerformat",
-                verbose_name="answer format",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="guidance",
-            field=models.TextField(blank=True, max_length=3000, verbose_name="guidance"),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="key",
-            field=models.SlugField(
-                help_text="Short identifier, e.g. “sources”.", max_length=40, verbose_name="key"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="suggested_words",
-            field=models.PositiveIntegerField(
-                blank=True, null=True, verbose_name="suggested words"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="title",
-            field=models.CharField(max_length=200, verbose_name="title"),
-        ),
-        migrations.AlterField(
-            model_name="answersection",
-            name="word_limit",
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="word limit"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="classroom",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="assignments",
-                to="lessons.classroom",
-                verbose_name="classroom",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="late_work_accepted",
-            field=models.BooleanField(
-                default=True,
-                help_text="Students may still save and submit after the due date.",
-                verbose_name="late work accepted",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="lesson",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="assignments",
-                to="lessons.lesson",
-                verbose_name="lesson",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classreveal",
-            name="assignment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="reveals",
-                to="lessons.assignment",
-                verbose_name="assignment",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classreveal",
-            name="lesson_source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="class_reveals",
-                to="lessons.lessonsource",
-                verbose_name="lesson source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classreveal",
-            name="revealed_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="revealed at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classreveal",
-            name="revealed_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="revealed by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classroom",
-            name="archived",
-            field=models.BooleanField(
-                default=False,
-                help_text="Archived classes leave everyone's home page; nothing is deleted.",
-                verbose_name="archived",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classroom",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="classroom",
-            name="join_code",
-            field=models.CharField(
-                default=lessons.models.new_join_code,
-                editable=False,
-                help_text="What students type at /join/. Rotate it if it leaks.",
-                max_length=8,
-                unique=True,
-                verbose_name="join code",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classroom",
-            name="name",
-            field=models.CharField(
-                help_text="e.g. “10H History” or “IB HL, Year 2”.",
-                max_length=120,
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classroom",
-            name="students",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="classes_joined",
-                through="lessons.Enrolment",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="students",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="classroom",
-            name="teachers",
-            field=models.ManyToManyField(
-                help_text="Everyone who teaches this class sees and marks its work.",
-                related_name="classes_taught",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="teachers",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="commentbankentry",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="commentbankentry",
-            name="teacher",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="comment_bank",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="teacher",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="commentbankentry",
-            name="text",
-            field=models.CharField(max_length=500, verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="criterion",
-            name="key",
-            field=models.CharField(
-                help_text="Short name, e.g. “A”.", max_length=8, verbose_name="key"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="criterion",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="criterion",
-            name="scheme",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="criteria",
-                to="lessons.markingscheme",
-                verbose_name="scheme",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="criterion",
-            name="title",
-            field=models.CharField(max_length=200, verbose_name="title"),
-        ),
-        migrations.AlterField(
-            model_name="enrolment",
-            name="classroom",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="enrolments",
-                to="lessons.classroom",
-                verbose_name="classroom",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="enrolment",
-            name="joined_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="joined at"),
-        ),
-        migrations.AlterField(
-            model_name="enrolment",
-            name="route",
-            field=models.CharField(
-                choices=[("code", "Joined with the class code"), ("roster", "Added from a roster")],
-                default="code",
-                editable=False,
-                max_length=10,
-                verbose_name="route",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="enrolment",
-            name="student",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="enrolments",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="student",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="fact",
-            name="lesson",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="facts",
-                to="lessons.lesson",
-                verbose_name="lesson",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="fact",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="fact",
-            name="text",
-            field=models.TextField(max_length=1500, verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="failedjoin",
-            name="at",
-            field=models.DateTimeField(db_index=True, verbose_name="at"),
-        ),
-        migrations.AlterField(
-            model_name="failedjoin",
-            name="client",
-            field=models.CharField(
-                db_index=True,
-                help_text="A hash of the address.",
-                max_length=64,
-                verbose_name="client",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="failedjoin",
-            name="session",
-            field=models.CharField(
-                blank=True,
-                db_index=True,
-                help_text="A hash of the session key.",
-                max_length=64,
-                verbose_name="session",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="framework",
-            name="description",
-            field=models.TextField(
-                blank=True,
-                help_text="What the framework is for, shown to students.",
-                max_length=2000,
-                verbose_name="description",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="framework",
-            name="judgement_prompt",
-            field=models.CharField(
-                blank=True,
-                help_text="The overall question the framework leads to, e.g. “How useful is this source for the enquiry?”",
-                max_length=300,
-                verbose_name="judgement prompt",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="framework",
-            name="name",
-            field=models.CharField(max_length=120, unique=True, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="framework",
-            name="short_name",
-            field=models.CharField(
-                blank=True,
-                help_text="An abbreviation students know, e.g. “OPVL”.",
-                max_length=30,
-                verbose_name="short name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="framework",
-            name="slug",
-            field=models.SlugField(max_length=120, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="glossaryterm",
-            name="definition",
-            field=models.CharField(max_length=500, verbose_name="definition"),
-        ),
-        migrations.AlterField(
-            model_name="glossaryterm",
-            name="lesson",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="glossary",
-                to="lessons.lesson",
-                verbose_name="lesson",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="glossaryterm",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="glossaryterm",
-            name="term",
-            field=models.CharField(max_length=100, verbose_name="term"),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="answer_format",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Sections the answer is written in, e.g. the IB Historical Investigation. Left empty, students write one answer with the “to what extent” scale.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="lessons",
-                to="lessons.answerformat",
-                verbose_name="answer format",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="co_editors",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Colleagues who may change this lesson too.",
-                related_name="lessons_co_edited",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="co editors",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="framework",
-            field=models.ForeignKey(
-                help_text="The scaffold students use to analyse each source.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="lessons",
-                to="lessons.framework",
-                verbose_name="framework",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="interpretations",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Historians' arguments students weigh in their answer.",
-                related_name="lessons",
-                to="sources.interpretation",
-                verbose_name="interpretations",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="introduction",
-            field=models.TextField(
-                blank=True,
-                help_text="Background students read first.",
-                max_length=5000,
-                verbose_name="introduction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="marking_scheme",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Criteria the answer is marked on. Left empty, it gets one mark.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="lessons",
-                to="lessons.markingscheme",
-                verbose_name="marking scheme",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="owner",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who may change this lesson (with its co-editors). Everyone else may view, preview, assign and duplicate it.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="lessons_owned",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="owner",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="published",
-            field=models.BooleanField(
-                default=False,
-                help_text="Only published lessons can be assigned to classes.",
-                verbose_name="published",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="research_question",
-            field=models.CharField(
-                help_text="What students answer, e.g. “To what extent did Khrushchev's policy of peaceful coexistence alter…?”",
-                max_length=500,
-                verbose_name="research question",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="slug",
-            field=models.SlugField(max_length=200, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="title",
-            field=models.CharField(max_length=200, verbose_name="title"),
-        ),
-        migrations.AlterField(
-            model_name="lesson",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="lessonsource",
-            name="caption",
-            field=models.CharField(
-                blank=True,
-                help_text="Optional line shown with the source in this lesson.",
-                max_length=500,
-                verbose_name="caption",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lessonsource",
-            name="label",
-            field=models.CharField(
-                blank=True,
-                help_text="Left empty, it is set from the order: A, B, C…",
-                max_length=4,
-                verbose_name="label",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lessonsource",
-            name="lesson",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="lesson_sources",
-                to="lessons.lesson",
-                verbose_name="lesson",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lessonsource",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="lessonsource",
-            name="retired",
-            field=models.BooleanField(
-                default=False,
-                help_text="Take the source out of the lesson without losing work: students who have not started it no longer see it; those who have keep it, read-only.",
-                verbose_name="retired",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lessonsource",
-            name="source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="lesson_uses",
-                to="sources.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="markband",
-            name="criterion",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="bands",
-                to="lessons.criterion",
-                verbose_name="criterion",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="markband",
-            name="descriptor",
-            field=models.TextField(max_length=2000, verbose_name="descriptor"),
-        ),
-        migrations.AlterField(
-            model_name="markband",
-            name="high",
-            field=models.PositiveSmallIntegerField(verbose_name="high"),
-        ),
-        migrations.AlterField(
-            model_name="markband",
-            name="low",
-            field=models.PositiveSmallIntegerField(verbose_name="low"),
-        ),
-        migrations.AlterField(
-            model_name="markingscheme",
-            name="description",
-            field=models.TextField(blank=True, max_length=2000, verbose_name="description"),
-        ),
-        migrations.AlterField(
-            model_name="markingscheme",
-            name="name",
-            field=models.CharField(max_length=120, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="markingscheme",
-            name="slug",
-            field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="framework",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="prompts",
-                to="lessons.framework",
-                verbose_name="framework",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="guiding_questions",
-            field=models.TextField(
-                blank=True,
-                help_text="One question per line.",
-                max_length=2000,
-                verbose_name="guiding questions",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="key",
-            field=models.SlugField(
-                help_text="Short identifier, e.g. “origin”.", max_length=40, verbose_name="key"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="label",
-            field=models.CharField(max_length=120, verbose_name="label"),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="required",
-            field=models.BooleanField(
-                default=True,
-                help_text="Students must answer it before marking a source as done.",
-                verbose_name="required",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prompt",
-            name="sentence_starters",
-            field=models.TextField(
-                blank=True,
-                help_text="One sentence starter per line.",
-                max_length=2000,
-                verbose_name="sentence starters",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="assignment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="annotations",
-                to="lessons.assignment",
-                verbose_name="assignment",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="highlights",
-            field=models.JSONField(blank=True, default=list, verbose_name="highlights"),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="lesson_source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="annotations",
-                to="lessons.lessonsource",
-                verbose_name="lesson source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="links",
-            field=models.JSONField(blank=True, default=list, verbose_name="links"),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="regions",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="Marked parts of an image source: [{id, x, y, w, h, tag, note}], each a fraction of the image's width or height, so they fit it at any size.",
-                verbose_name="regions",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="responses",
-            field=models.JSONField(blank=True, default=dict, verbose_name="responses"),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="revealed_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="When the student committed their prediction and saw what was hidden; the prediction cannot change after it.",
-                null=True,
-                verbose_name="revealed at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="status",
-            field=models.CharField(
-                choices=[("in_progress", "In progress"), ("done", "Done")],
-                default="in_progress",
-                max_length=12,
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="student",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="annotations",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="student",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="teacher_comment",
-            field=models.TextField(
-                blank=True,
-                help_text="The teacher's comment on this source, when marking.",
-                max_length=3000,
-                verbose_name="teacher comment",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="sourceannotation",
-            name="version",
-            field=models.PositiveIntegerField(default=1, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="answer",
-            field=models.TextField(blank=True, max_length=20000, verbose_name="answer"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="assignment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="submissions",
-                to="lessons.assignment",
-                verbose_name="assignment",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="cited",
-            field=models.JSONField(blank=True, default=dict, verbose_name="cited"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="criterion_marks",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="Marks on the lesson's marking scheme: {criterion key: {mark, comment}}; `mark` holds their total.",
-                verbose_name="criterion marks",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="evaluated",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="The lesson sources (ids) the student chose to evaluate in their answer.",
-                verbose_name="evaluated",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="feedback",
-            field=models.TextField(blank=True, max_length=10000, verbose_name="feedback"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="feedback_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="feedback at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="feedback_by",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who last saved feedback, so a colleague marking at once can be told.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="feedback by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="interpretation_reason",
-            field=models.TextField(
-                blank=True, max_length=3000, verbose_name="interpretation reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="judgement",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                choices=[
-                    (1, "Not at all"),
-                    (2, "To a small extent"),
-                    (3, "To some extent"),
-                    (4, "To a large extent"),
-                    (5, "Completely"),
-                ],
-                null=True,
-                validators=[
-                    django.core.validators.MinValueValidator(1),
-                    django.core.validators.MaxValueValidator(5),
-                ],
-                verbose_name="judgement",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="mark",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="mark"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="mark_out_of",
-            field=models.PositiveSmallIntegerField(
-                blank=True, null=True, verbose_name="mark out of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="preferred_interpretation",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="sources.interpretation",
-                verbose_name="preferred interpretation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="returned_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="returned at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="returned_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="returned by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="revision_allowed",
-            field=models.BooleanField(default=False, verbose_name="revision allowed"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="sections",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="For a lesson whose answer is in sections: {section key: text}, the text holding citations as markers such as [@C, 12].",
-                verbose_name="sections",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "Draft"), ("submitted", "Submitted"), ("returned", "Returned")],
-                default="draft",
-                max_length=10,
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="student",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="submissions",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="student",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="submitted_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="version",
-            field=models.PositiveIntegerField(default=1, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="answer",
-            field=models.TextField(blank=True, verbose_name="answer"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="cited",
-            field=models.JSONField(blank=True, default=dict, verbose_name="cited"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="criterion_marks",
-            field=models.JSONField(blank=True, default=dict, verbose_name="criterion marks"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="evaluated",
-            field=models.JSONField(blank=True, default=list, verbose_name="evaluated"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="feedback",
-            field=models.TextField(blank=True, verbose_name="feedback"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="interpretation_reason",
-            field=models.TextField(blank=True, verbose_name="interpretation reason"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="judgement",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                choices=[
-                    (1, "Not at all"),
-                    (2, "To a small extent"),
-                    (3, "To some extent"),
-                    (4, "To a large extent"),
-                    (5, "Completely"),
-                ],
-                null=True,
-                verbose_name="judgement",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="mark",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="mark"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="mark_out_of",
-            field=models.PositiveSmallIntegerField(
-                blank=True, null=True, verbose_name="mark out of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="number",
-            field=models.PositiveSmallIntegerField(verbose_name="number"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="preferred_interpretation",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="sources.interpretation",
-                verbose_name="preferred interpretation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="returned_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="returned at"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="sections",
-            field=models.JSONField(blank=True, default=dict, verbose_name="sections"),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="submission",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="versions",
-                to="lessons.submission",
-                verbose_name="submission",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submissionversion",
-            name="submitted_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+        NamesOnly(
+            state_operations=[
+                migrations.AlterModelOptions(
+                    name="answerformat",
+                    options={
+                        "ordering": ["name"],
+                        "verbose_name": "answer format",
+                        "verbose_name_plural": "answer formats",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="answersection",
+                    options={
+                        "ordering": ["answer_format_id", "order", "pk"],
+                        "verbose_name": "answer section",
+                        "verbose_name_plural": "answer sections",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="assignment",
+                    options={
+                        "ordering": ["classroom", "due_at", "opens_at", "pk"],
+                        "verbose_name": "assignment",
+                        "verbose_name_plural": "assignments",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="classreveal",
+                    options={
+                        "verbose_name": "class reveal",
+                        "verbose_name_plural": "class reveals",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="classroom",
+                    options={
+                        "ordering": ["archived", "name", "pk"],
+                        "verbose_name": "classroom",
+                        "verbose_name_plural": "classrooms",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="criterion",
+                    options={
+                        "ordering": ["scheme_id", "order", "pk"],
+                        "verbose_name": "criterion",
+                        "verbose_name_plural": "criteria",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="enrolment",
+                    options={
+                        "ordering": [
+                            "classroom_id",
+                            "student__last_name",
+                            "student__first_name",
+                            "student__username",
+                        ],
+                        "verbose_name": "enrolment",
+                        "verbose_name_plural": "enrolments",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="fact",
+                    options={
+                        "ordering": ["lesson_id", "order", "pk"],
+                        "verbose_name": "“did you know” fact",
+                        "verbose_name_plural": "“did you know” facts",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="failedjoin",
+                    options={
+                        "ordering": ["-at"],
+                        "verbose_name": "failed join",
+                        "verbose_name_plural": "failed joins",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="framework",
+                    options={
+                        "ordering": ["name"],
+                        "verbose_name": "framework",
+                        "verbose_name_plural": "frameworks",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="glossaryterm",
+                    options={
+                        "ordering": ["lesson_id", "order", "term"],
+                        "verbose_name": "glossary term",
+                        "verbose_name_plural": "glossary terms",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="lesson",
+                    options={
+                        "ordering": ["title"],
+                        "verbose_name": "lesson",
+                        "verbose_name_plural": "lessons",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="lessonsource",
+                    options={
+                        "ordering": ["lesson_id", "order", "pk"],
+                        "verbose_name": "lesson source",
+                        "verbose_name_plural": "lesson sources",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="markband",
+                    options={
+                        "ordering": ["criterion_id", "low", "pk"],
+                        "verbose_name": "mark band",
+                        "verbose_name_plural": "mark bands",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="markingscheme",
+                    options={
+                        "ordering": ["name"],
+                        "verbose_name": "marking scheme",
+                        "verbose_name_plural": "marking schemes",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="prompt",
+                    options={
+                        "ordering": ["framework_id", "order", "pk"],
+                        "verbose_name": "prompt",
+                        "verbose_name_plural": "prompts",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="sourceannotation",
+                    options={
+                        "ordering": [
+                            "assignment_id",
+                            "student_id",
+                            "lesson_source__order",
+                            "lesson_source_id",
+                        ],
+                        "verbose_name": "source annotation",
+                        "verbose_name_plural": "source annotations",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="submission",
+                    options={
+                        "ordering": ["assignment_id", "student_id"],
+                        "verbose_name": "submission",
+                        "verbose_name_plural": "submissions",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="submissionversion",
+                    options={
+                        "ordering": ["submission_id", "number"],
+                        "verbose_name": "submission version",
+                        "verbose_name_plural": "submission versions",
+                    },
+                ),
+                migrations.AlterField(
+                    model_name="answerformat",
+                    name="description",
+                    field=models.TextField(blank=True, max_length=2000, verbose_name="description"),
+                ),
+                migrations.AlterField(
+                    model_name="answerformat",
+                    name="name",
+                    field=models.CharField(max_length=120, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="answerformat",
+                    name="slug",
+                    field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="answerformat",
+                    name="word_limit",
+                    field=models.PositiveIntegerField(
+                        blank=True,
+                        help_text="The most words in all the sections together.",
+                        null=True,
+                        verbose_name="word limit",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="answer_format",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="lessons.answerformat",
+                        verbose_name="answer format",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="guidance",
+                    field=models.TextField(blank=True, max_length=3000, verbose_name="guidance"),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="key",
+                    field=models.SlugField(
+                        help_text="Short identifier, e.g. “sources”.",
+                        max_length=40,
+                        verbose_name="key",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="suggested_words",
+                    field=models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="suggested words"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="title",
+                    field=models.CharField(max_length=200, verbose_name="title"),
+                ),
+                migrations.AlterField(
+                    model_name="answersection",
+                    name="word_limit",
+                    field=models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="word limit"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="assignment",
+                    name="classroom",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="lessons.classroom",
+                        verbose_name="classroom",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="assignment",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="assignment",
+                    name="late_work_accepted",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="Students may still save and submit after the due date.",
+                        verbose_name="late work accepted",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="assignment",
+                    name="lesson",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="lessons.lesson",
+                        verbose_name="lesson",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classreveal",
+                    name="assignment",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reveals",
+                        to="lessons.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classreveal",
+                    name="lesson_source",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="class_reveals",
+                        to="lessons.lessonsource",
+                        verbose_name="lesson source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classreveal",
+                    name="revealed_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="revealed at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classreveal",
+                    name="revealed_by",
+                    field=models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revealed by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classroom",
+                    name="archived",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Archived classes leave everyone's home page; nothing is deleted.",
+                        verbose_name="archived",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classroom",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="classroom",
+                    name="join_code",
+                    field=models.CharField(
+                        default=lessons.models.new_join_code,
+                        editable=False,
+                        help_text="What students type at /join/. Rotate it if it leaks.",
+                        max_length=8,
+                        unique=True,
+                        verbose_name="join code",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classroom",
+                    name="name",
+                    field=models.CharField(
+                        help_text="e.g. “10H History” or “IB HL, Year 2”.",
+                        max_length=120,
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classroom",
+                    name="students",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        related_name="classes_joined",
+                        through="lessons.Enrolment",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="students",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="classroom",
+                    name="teachers",
+                    field=models.ManyToManyField(
+                        help_text="Everyone who teaches this class sees and marks its work.",
+                        related_name="classes_taught",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="teachers",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="commentbankentry",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="commentbankentry",
+                    name="teacher",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comment_bank",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="teacher",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="commentbankentry",
+                    name="text",
+                    field=models.CharField(max_length=500, verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="criterion",
+                    name="key",
+                    field=models.CharField(
+                        help_text="Short name, e.g. “A”.", max_length=8, verbose_name="key"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="criterion",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="criterion",
+                    name="scheme",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="lessons.markingscheme",
+                        verbose_name="scheme",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="criterion",
+                    name="title",
+                    field=models.CharField(max_length=200, verbose_name="title"),
+                ),
+                migrations.AlterField(
+                    model_name="enrolment",
+                    name="classroom",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="lessons.classroom",
+                        verbose_name="classroom",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="enrolment",
+                    name="joined_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="joined at"),
+                ),
+                migrations.AlterField(
+                    model_name="enrolment",
+                    name="route",
+                    field=models.CharField(
+                        choices=[
+                            ("code", "Joined with the class code"),
+                            ("roster", "Added from a roster"),
+                        ],
+                        default="code",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="route",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="enrolment",
+                    name="student",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="student",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="fact",
+                    name="lesson",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facts",
+                        to="lessons.lesson",
+                        verbose_name="lesson",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="fact",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="fact",
+                    name="text",
+                    field=models.TextField(max_length=1500, verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="failedjoin",
+                    name="at",
+                    field=models.DateTimeField(db_index=True, verbose_name="at"),
+                ),
+                migrations.AlterField(
+                    model_name="failedjoin",
+                    name="client",
+                    field=models.CharField(
+                        db_index=True,
+                        help_text="A hash of the address.",
+                        max_length=64,
+                        verbose_name="client",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="failedjoin",
+                    name="session",
+                    field=models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="A hash of the session key.",
+                        max_length=64,
+                        verbose_name="session",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="framework",
+                    name="description",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What the framework is for, shown to students.",
+                        max_length=2000,
+                        verbose_name="description",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="framework",
+                    name="judgement_prompt",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The overall question the framework leads to, e.g. “How useful is this source for the enquiry?”",
+                        max_length=300,
+                        verbose_name="judgement prompt",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="framework",
+                    name="name",
+                    field=models.CharField(max_length=120, unique=True, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="framework",
+                    name="short_name",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="An abbreviation students know, e.g. “OPVL”.",
+                        max_length=30,
+                        verbose_name="short name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="framework",
+                    name="slug",
+                    field=models.SlugField(max_length=120, unique=True, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="glossaryterm",
+                    name="definition",
+                    field=models.CharField(max_length=500, verbose_name="definition"),
+                ),
+                migrations.AlterField(
+                    model_name="glossaryterm",
+                    name="lesson",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glossary",
+                        to="lessons.lesson",
+                        verbose_name="lesson",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="glossaryterm",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="glossaryterm",
+                    name="term",
+                    field=models.CharField(max_length=100, verbose_name="term"),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="answer_format",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="Sections the answer is written in, e.g. the IB Historical Investigation. Left empty, students write one answer with the “to what extent” scale.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="lessons.answerformat",
+                        verbose_name="answer format",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="co_editors",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        help_text="Colleagues who may change this lesson too.",
+                        related_name="lessons_co_edited",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="co editors",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="framework",
+                    field=models.ForeignKey(
+                        help_text="The scaffold students use to analyse each source.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="lessons.framework",
+                        verbose_name="framework",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="interpretations",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        help_text="Historians' arguments students weigh in their answer.",
+                        related_name="lessons",
+                        to="sources.interpretation",
+                        verbose_name="interpretations",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="introduction",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Background students read first.",
+                        max_length=5000,
+                        verbose_name="introduction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="marking_scheme",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="Criteria the answer is marked on. Left empty, it gets one mark.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="lessons.markingscheme",
+                        verbose_name="marking scheme",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="owner",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="Who may change this lesson (with its co-editors). Everyone else may view, preview, assign and duplicate it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons_owned",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="published",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Only published lessons can be assigned to classes.",
+                        verbose_name="published",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="research_question",
+                    field=models.CharField(
+                        help_text="What students answer, e.g. “To what extent did Khrushchev's policy of peaceful coexistence alter…?”",
+                        max_length=500,
+                        verbose_name="research question",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="slug",
+                    field=models.SlugField(max_length=200, unique=True, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="title",
+                    field=models.CharField(max_length=200, verbose_name="title"),
+                ),
+                migrations.AlterField(
+                    model_name="lesson",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="lessonsource",
+                    name="caption",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Optional line shown with the source in this lesson.",
+                        max_length=500,
+                        verbose_name="caption",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lessonsource",
+                    name="label",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Left empty, it is set from the order: A, B, C…",
+                        max_length=4,
+                        verbose_name="label",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lessonsource",
+                    name="lesson",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_sources",
+                        to="lessons.lesson",
+                        verbose_name="lesson",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lessonsource",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="lessonsource",
+                    name="retired",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Take the source out of the lesson without losing work: students who have not started it no longer see it; those who have keep it, read-only.",
+                        verbose_name="retired",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lessonsource",
+                    name="source",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lesson_uses",
+                        to="sources.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="markband",
+                    name="criterion",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bands",
+                        to="lessons.criterion",
+                        verbose_name="criterion",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="markband",
+                    name="descriptor",
+                    field=models.TextField(max_length=2000, verbose_name="descriptor"),
+                ),
+                migrations.AlterField(
+                    model_name="markband",
+                    name="high",
+                    field=models.PositiveSmallIntegerField(verbose_name="high"),
+                ),
+                migrations.AlterField(
+                    model_name="markband",
+                    name="low",
+                    field=models.PositiveSmallIntegerField(verbose_name="low"),
+                ),
+                migrations.AlterField(
+                    model_name="markingscheme",
+                    name="description",
+                    field=models.TextField(blank=True, max_length=2000, verbose_name="description"),
+                ),
+                migrations.AlterField(
+                    model_name="markingscheme",
+                    name="name",
+                    field=models.CharField(max_length=120, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="markingscheme",
+                    name="slug",
+                    field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="framework",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompts",
+                        to="lessons.framework",
+                        verbose_name="framework",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="guiding_questions",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="One question per line.",
+                        max_length=2000,
+                        verbose_name="guiding questions",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="key",
+                    field=models.SlugField(
+                        help_text="Short identifier, e.g. “origin”.",
+                        max_length=40,
+                        verbose_name="key",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="label",
+                    field=models.CharField(max_length=120, verbose_name="label"),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="required",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="Students must answer it before marking a source as done.",
+                        verbose_name="required",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prompt",
+                    name="sentence_starters",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="One sentence starter per line.",
+                        max_length=2000,
+                        verbose_name="sentence starters",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="assignment",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="lessons.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="highlights",
+                    field=models.JSONField(blank=True, default=list, verbose_name="highlights"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="lesson_source",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annotations",
+                        to="lessons.lessonsource",
+                        verbose_name="lesson source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="links",
+                    field=models.JSONField(blank=True, default=list, verbose_name="links"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="regions",
+                    field=models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Marked parts of an image source: [{id, x, y, w, h, tag, note}], each a fraction of the image's width or height, so they fit it at any size.",
+                        verbose_name="regions",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="responses",
+                    field=models.JSONField(blank=True, default=dict, verbose_name="responses"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="revealed_at",
+                    field=models.DateTimeField(
+                        blank=True,
+                        help_text="When the student committed their prediction and saw what was hidden; the prediction cannot change after it.",
+                        null=True,
+                        verbose_name="revealed at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="status",
+                    field=models.CharField(
+                        choices=[("in_progress", "In progress"), ("done", "Done")],
+                        default="in_progress",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="student",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="student",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="teacher_comment",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="The teacher's comment on this source, when marking.",
+                        max_length=3000,
+                        verbose_name="teacher comment",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceannotation",
+                    name="version",
+                    field=models.PositiveIntegerField(default=1, verbose_name="version"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="answer",
+                    field=models.TextField(blank=True, max_length=20000, verbose_name="answer"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="assignment",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="lessons.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="cited",
+                    field=models.JSONField(blank=True, default=dict, verbose_name="cited"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="criterion_marks",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Marks on the lesson's marking scheme: {criterion key: {mark, comment}}; `mark` holds their total.",
+                        verbose_name="criterion marks",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="evaluated",
+                    field=models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The lesson sources (ids) the student chose to evaluate in their answer.",
+                        verbose_name="evaluated",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="feedback",
+                    field=models.TextField(blank=True, max_length=10000, verbose_name="feedback"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="feedback_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="feedback at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="feedback_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="Who last saved feedback, so a colleague marking at once can be told.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="feedback by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="interpretation_reason",
+                    field=models.TextField(
+                        blank=True, max_length=3000, verbose_name="interpretation reason"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="judgement",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small extent"),
+                            (3, "To some extent"),
+                            (4, "To a large extent"),
+                            (5, "Completely"),
+                        ],
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="judgement",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="mark",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="mark"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="mark_out_of",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="mark out of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="preferred_interpretation",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.interpretation",
+                        verbose_name="preferred interpretation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="returned_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="returned at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="returned_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="returned by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="revision_allowed",
+                    field=models.BooleanField(default=False, verbose_name="revision allowed"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="sections",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="For a lesson whose answer is in sections: {section key: text}, the text holding citations as markers such as [@C, 12].",
+                        verbose_name="sections",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="status",
+                    field=models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="student",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="student",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="submitted_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="version",
+                    field=models.PositiveIntegerField(default=1, verbose_name="version"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="answer",
+                    field=models.TextField(blank=True, verbose_name="answer"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="cited",
+                    field=models.JSONField(blank=True, default=dict, verbose_name="cited"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="criterion_marks",
+                    field=models.JSONField(
+                        blank=True, default=dict, verbose_name="criterion marks"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="evaluated",
+                    field=models.JSONField(blank=True, default=list, verbose_name="evaluated"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="feedback",
+                    field=models.TextField(blank=True, verbose_name="feedback"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="interpretation_reason",
+                    field=models.TextField(blank=True, verbose_name="interpretation reason"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="judgement",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Not at all"),
+                            (2, "To a small extent"),
+                            (3, "To some extent"),
+                            (4, "To a large extent"),
+                            (5, "Completely"),
+                        ],
+                        null=True,
+                        verbose_name="judgement",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="mark",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="mark"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="mark_out_of",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="mark out of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="number",
+                    field=models.PositiveSmallIntegerField(verbose_name="number"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="preferred_interpretation",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.interpretation",
+                        verbose_name="preferred interpretation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="returned_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="returned at"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="sections",
+                    field=models.JSONField(blank=True, default=dict, verbose_name="sections"),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="submission",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="lessons.submission",
+                        verbose_name="submission",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submissionversion",
+                    name="submitted_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+            ],
         ),
     ]

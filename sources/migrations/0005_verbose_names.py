@@ -5,819 +5,864 @@ import sources.images
 import sources.models
 from django.db import migrations, models
 
+from coexist.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("sources", "0004_citation_fields"),
     ]
 
+    # Only the names shown in the admin change (explicit verbose names, each the English
+    # Django generated before, so they can be translated): nothing in the database does.
+    # Applied to the state at once (NamesOnly), so `migrate` stays as fast as before.
     operations = [
-        migrations.AlterModelOptions(
-            name="author",
-            options={
-                "ordering": ["family_name", "given_names"],
-                "verbose_name": "author",
-                "verbose_name_plural": "authors",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="interpretation",
-            options={
-                "ordering": ["question", "historian__family_name"],
-                "verbose_name": "interpretation",
-                "verbose_name_plural": "interpretations",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="provenance",
-            options={"verbose_name": "provenance", "verbose_name_plural": "provenance"},
-        ),
-        migrations.AlterModelOptions(
-            name="source",
-            options={
-                "ordering": ["title"],
-                "verbose_name": "source",
-                "verbose_name_plural": "sources",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="sourceauthor",
-            options={
-                "ordering": ["order", "pk"],
-                "verbose_name": "credit",
-                "verbose_name_plural": "credits",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="theme",
-            options={
-                "ordering": ["name"],
-                "verbose_name": "theme",
-                "verbose_name_plural": "themes",
-            },
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="born",
-            field=models.SmallIntegerField(
-                blank=True, help_text="Year of birth, if known.", null=True, verbose_name="born"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="description",
-            field=models.TextField(
-                blank=True,
-                help_text="Who they were, in a sentence students can use: “former U.S. ambassador to the Soviet Union”, “history teacher writing a revision book”.",
-                max_length=2000,
-                verbose_name="description",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="died",
-            field=models.SmallIntegerField(
-                blank=True, help_text="Year of death, if known.", null=True, verbose_name="died"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="given_names",
-            field=models.CharField(
-                blank=True,
-                help_text="For a person: given names as they are published, e.g. “Nikita S.”. Leave empty for an organisation.",
-                max_length=200,
-                verbose_name="given names",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="kind",
-            field=models.CharField(
-                choices=[("person", "Person"), ("organisation", "Organisation")],
-                default="person",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="slug",
-            field=models.SlugField(
-                help_text="Used in lesson packs.", max_length=200, unique=True, verbose_name="slug"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="author",
-            name="standpoint",
-            field=models.CharField(
-                choices=[
-                    ("soviet", "Soviet"),
-                    ("american", "American"),
-                    ("british", "British"),
-                    ("western", "Other Western"),
-                    ("historian", "Historian (academic)"),
-                    ("educator", "Educator or textbook writer"),
-                    ("journalist", "Journalist or broadcaster"),
-                    ("other", "Other"),
-                ],
-                default="other",
-                help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
-                max_length=20,
-                verbose_name="standpoint",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="born",
-            field=models.SmallIntegerField(
-                blank=True, help_text="Year of birth, if known.", null=True, verbose_name="born"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="description",
-            field=models.TextField(
-                blank=True,
-                help_text="Who they were, in a sentence students can use: “former U.S. ambassador to the Soviet Union”, “history teacher writing a revision book”.",
-                max_length=2000,
-                verbose_name="description",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="died",
-            field=models.SmallIntegerField(
-                blank=True, help_text="Year of death, if known.", null=True, verbose_name="died"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="given_names",
-            field=models.CharField(
-                blank=True,
-                help_text="For a person: given names as they are published, e.g. “Nikita S.”. Leave empty for an organisation.",
-                max_length=200,
-                verbose_name="given names",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="kind",
-            field=models.CharField(
-                choices=[("person", "Person"), ("organisation", "Organisation")],
-                default="person",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="slug",
-            field=models.SlugField(
-                help_text="Used in lesson packs.", max_length=200, verbose_name="slug"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalauthor",
-            name="standpoint",
-            field=models.CharField(
-                choices=[
-                    ("soviet", "Soviet"),
-                    ("american", "American"),
-                    ("british", "British"),
-                    ("western", "Other Western"),
-                    ("historian", "Historian (academic)"),
-                    ("educator", "Educator or textbook writer"),
-                    ("journalist", "Journalist or broadcaster"),
-                    ("other", "Other"),
-                ],
-                default="other",
-                help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
-                max_length=20,
-                verbose_name="standpoint",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="historian",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="sources.author",
-                verbose_name="historian",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="position",
-            field=models.CharField(
-                help_text="The argument in a few words: “Coexistence was ‘enforced coexistence’”.",
-                max_length=200,
-                verbose_name="position",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="question",
-            field=models.CharField(
-                help_text="The debate it answers: “Why did Khrushchev fall from power in 1964?”",
-                max_length=300,
-                verbose_name="question",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="quotation",
-            field=models.TextField(
-                blank=True,
-                help_text="Optional: the historian's words, quoted exactly.",
-                max_length=2000,
-                verbose_name="quotation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="stance",
-            field=models.CharField(
-                choices=[
-                    ("favourable", "Favourable to Khrushchev's policy"),
-                    ("critical", "Critical of it"),
-                    ("mixed", "Mixed or qualified"),
-                ],
-                max_length=20,
-                verbose_name="stance",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="summary",
-            field=models.TextField(
-                help_text="The argument, in your own words.",
-                max_length=3000,
-                verbose_name="summary",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalinterpretation",
-            name="work",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The work in the library where the argument is made.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="sources.source",
-                verbose_name="work",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="archive",
-            field=models.CharField(
-                blank=True,
-                help_text="Where an unpublished document is held.",
-                max_length=300,
-                verbose_name="archive",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="classification",
-            field=models.CharField(
-                blank=True,
-                help_text="For a government document: “Top secret”.",
-                max_length=120,
-                verbose_name="classification",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="context",
-            field=models.TextField(
-                blank=True,
-                help_text="Why and in what circumstances it was made, in your own words.",
-                max_length=3000,
-                verbose_name="context",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="date_sort",
-            field=models.IntegerField(
-                db_index=True, default=0, editable=False, verbose_name="date sort"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="duration",
-            field=models.CharField(
-                blank=True,
-                help_text="Running time, e.g. 12:03.",
-                max_length=20,
-                verbose_name="duration",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="edition",
-            field=models.CharField(
-                blank=True, help_text="e.g. 3rd, or rev.", max_length=40, verbose_name="edition"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="issue",
-            field=models.CharField(blank=True, max_length=40, verbose_name="issue"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="occasion",
-            field=models.CharField(
-                blank=True,
-                help_text="For a speech or interview: the event, e.g. “Twentieth Congress of the Communist Party of the Soviet Union”.",
-                max_length=300,
-                verbose_name="occasion",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="pages",
-            field=models.CharField(
-                blank=True, help_text="e.g. 171–190 or 1-18.", max_length=60, verbose_name="pages"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="place",
-            field=models.CharField(
-                blank=True,
-                help_text="Where it was made or delivered: “Moscow”.",
-                max_length=200,
-                verbose_name="place",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="publisher",
-            field=models.CharField(blank=True, max_length=200, verbose_name="publisher"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="short_title",
-            field=models.CharField(
-                blank=True,
-                help_text="Optional: the short title for later notes, if the automatic one reads badly.",
-                max_length=120,
-                verbose_name="short title",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="sources.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprovenance",
-            name="volume",
-            field=models.CharField(blank=True, max_length=40, verbose_name="volume"),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="image",
-            field=models.TextField(
-                blank=True,
-                help_text="JPEG, PNG, GIF or WebP, at most 5 MB and 40 megapixels. Coexist keeps a fresh copy without the camera's details or the place it was taken.",
-                max_length=100,
-                verbose_name="image",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="nature",
-            field=models.CharField(
-                choices=[
-                    ("speech", "Speech"),
-                    ("journal_article", "Journal article"),
-                    ("book", "Book"),
-                    ("book_chapter", "Book chapter"),
-                    ("newspaper_article", "Newspaper or magazine article"),
-                    ("government_document", "Government or intelligence document"),
-                    ("letter", "Letter"),
-                    ("cartoon", "Cartoon"),
-                    ("photograph", "Photograph"),
-                    ("video", "Video"),
-                    ("audio", "Audio"),
-                    ("interview", "Interview"),
-                    ("textbook", "Textbook"),
-                    ("website", "Website"),
-                ],
-                db_index=True,
-                max_length=30,
-                verbose_name="nature",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="slug",
-            field=models.SlugField(
-                help_text="Used in addresses and packs.", max_length=200, verbose_name="slug"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="summary",
-            field=models.TextField(
-                blank=True,
-                help_text="What the source is, in your own words, for the teacher's notes and lists.",
-                max_length=3000,
-                verbose_name="summary",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="text",
-            field=models.TextField(
-                blank=True,
-                help_text="The text or excerpt students read, quoted exactly. Separate paragraphs with a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. HTML is shown as typed, never run.",
-                max_length=50000,
-                verbose_name="text",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="title",
-            field=models.CharField(
-                blank=True,
-                help_text="As published. Use straight or curly quotes for a quotation inside the title, and *asterisks* around a book title inside an article title. Only an interview may be left without a title: then describe it under “kind of document” in the provenance.",
-                max_length=400,
-                verbose_name="title",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="updated_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="historian",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="interpretations",
-                to="sources.author",
-                verbose_name="historian",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="position",
-            field=models.CharField(
-                help_text="The argument in a few words: “Coexistence was ‘enforced coexistence’”.",
-                max_length=200,
-                verbose_name="position",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="question",
-            field=models.CharField(
-                help_text="The debate it answers: “Why did Khrushchev fall from power in 1964?”",
-                max_length=300,
-                verbose_name="question",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="quotation",
-            field=models.TextField(
-                blank=True,
-                help_text="Optional: the historian's words, quoted exactly.",
-                max_length=2000,
-                verbose_name="quotation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="stance",
-            field=models.CharField(
-                choices=[
-                    ("favourable", "Favourable to Khrushchev's policy"),
-                    ("critical", "Critical of it"),
-                    ("mixed", "Mixed or qualified"),
-                ],
-                max_length=20,
-                verbose_name="stance",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="summary",
-            field=models.TextField(
-                help_text="The argument, in your own words.",
-                max_length=3000,
-                verbose_name="summary",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="interpretation",
-            name="work",
-            field=models.ForeignKey(
-                help_text="The work in the library where the argument is made.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="interpretations",
-                to="sources.source",
-                verbose_name="work",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="archive",
-            field=models.CharField(
-                blank=True,
-                help_text="Where an unpublished document is held.",
-                max_length=300,
-                verbose_name="archive",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="classification",
-            field=models.CharField(
-                blank=True,
-                help_text="For a government document: “Top secret”.",
-                max_length=120,
-                verbose_name="classification",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="context",
-            field=models.TextField(
-                blank=True,
-                help_text="Why and in what circumstances it was made, in your own words.",
-                max_length=3000,
-                verbose_name="context",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="date_sort",
-            field=models.IntegerField(
-                db_index=True, default=0, editable=False, verbose_name="date sort"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="duration",
-            field=models.CharField(
-                blank=True,
-                help_text="Running time, e.g. 12:03.",
-                max_length=20,
-                verbose_name="duration",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="edition",
-            field=models.CharField(
-                blank=True, help_text="e.g. 3rd, or rev.", max_length=40, verbose_name="edition"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="issue",
-            field=models.CharField(blank=True, max_length=40, verbose_name="issue"),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="occasion",
-            field=models.CharField(
-                blank=True,
-                help_text="For a speech or interview: the event, e.g. “Twentieth Congress of the Communist Party of the Soviet Union”.",
-                max_length=300,
-                verbose_name="occasion",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="pages",
-            field=models.CharField(
-                blank=True, help_text="e.g. 171–190 or 1-18.", max_length=60, verbose_name="pages"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="place",
-            field=models.CharField(
-                blank=True,
-                help_text="Where it was made or delivered: “Moscow”.",
-                max_length=200,
-                verbose_name="place",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="publisher",
-            field=models.CharField(blank=True, max_length=200, verbose_name="publisher"),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="short_title",
-            field=models.CharField(
-                blank=True,
-                help_text="Optional: the short title for later notes, if the automatic one reads badly.",
-                max_length=120,
-                verbose_name="short title",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="source",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE,
-                primary_key=True,
-                related_name="provenance",
-                serialize=False,
-                to="sources.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="provenance",
-            name="volume",
-            field=models.CharField(blank=True, max_length=40, verbose_name="volume"),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="authors",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="sources",
-                through="sources.SourceAuthor",
-                to="sources.author",
-                verbose_name="authors",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="image",
-            field=sources.images.ReencodedImageField(
-                blank=True,
-                help_text="JPEG, PNG, GIF or WebP, at most 5 MB and 40 megapixels. Coexist keeps a fresh copy without the camera's details or the place it was taken.",
-                upload_to=sources.models.source_image_path,
-                verbose_name="image",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="nature",
-            field=models.CharField(
-                choices=[
-                    ("speech", "Speech"),
-                    ("journal_article", "Journal article"),
-                    ("book", "Book"),
-                    ("book_chapter", "Book chapter"),
-                    ("newspaper_article", "Newspaper or magazine article"),
-                    ("government_document", "Government or intelligence document"),
-                    ("letter", "Letter"),
-                    ("cartoon", "Cartoon"),
-                    ("photograph", "Photograph"),
-                    ("video", "Video"),
-                    ("audio", "Audio"),
-                    ("interview", "Interview"),
-                    ("textbook", "Textbook"),
-                    ("website", "Website"),
-                ],
-                db_index=True,
-                max_length=30,
-                verbose_name="nature",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="slug",
-            field=models.SlugField(
-                help_text="Used in addresses and packs.",
-                max_length=200,
-                unique=True,
-                verbose_name="slug",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="summary",
-            field=models.TextField(
-                blank=True,
-                help_text="What the source is, in your own words, for the teacher's notes and lists.",
-                max_length=3000,
-                verbose_name="summary",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="text",
-            field=models.TextField(
-                blank=True,
-                help_text="The text or excerpt students read, quoted exactly. Separate paragraphs with a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. HTML is shown as typed, never run.",
-                max_length=50000,
-                verbose_name="text",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="themes",
-            field=models.ManyToManyField(
-                blank=True, related_name="sources", to="sources.theme", verbose_name="themes"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="title",
-            field=models.CharField(
-                blank=True,
-                help_text="As published. Use straight or curly quotes for a quotation inside the title, and *asterisks* around a book title inside an article title. Only an interview may be left without a title: then describe it under “kind of document” in the provenance.",
-                max_length=400,
-                verbose_name="title",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="sourceauthor",
-            name="author",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="credits",
-                to="sources.author",
-                verbose_name="author",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceauthor",
-            name="order",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
-        ),
-        migrations.AlterField(
-            model_name="sourceauthor",
-            name="role",
-            field=models.CharField(
-                choices=[
-                    ("author", "Author or creator"),
-                    ("editor", "Editor (of the book a chapter is in)"),
-                    ("interviewer", "Interviewer"),
-                    ("recipient", "Recipient (of a letter)"),
-                    ("translator", "Translator"),
-                    ("director", "Director (of a film)"),
-                ],
-                default="author",
-                max_length=20,
-                verbose_name="role",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sourceauthor",
-            name="source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="credits",
-                to="sources.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="theme",
-            name="name",
-            field=models.CharField(max_length=80, unique=True, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="theme",
-            name="slug",
-            field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
+        NamesOnly(
+            state_operations=[
+                migrations.AlterModelOptions(
+                    name="author",
+                    options={
+                        "ordering": ["family_name", "given_names"],
+                        "verbose_name": "author",
+                        "verbose_name_plural": "authors",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="interpretation",
+                    options={
+                        "ordering": ["question", "historian__family_name"],
+                        "verbose_name": "interpretation",
+                        "verbose_name_plural": "interpretations",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="provenance",
+                    options={"verbose_name": "provenance", "verbose_name_plural": "provenance"},
+                ),
+                migrations.AlterModelOptions(
+                    name="source",
+                    options={
+                        "ordering": ["title"],
+                        "verbose_name": "source",
+                        "verbose_name_plural": "sources",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="sourceauthor",
+                    options={
+                        "ordering": ["order", "pk"],
+                        "verbose_name": "credit",
+                        "verbose_name_plural": "credits",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="theme",
+                    options={
+                        "ordering": ["name"],
+                        "verbose_name": "theme",
+                        "verbose_name_plural": "themes",
+                    },
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="born",
+                    field=models.SmallIntegerField(
+                        blank=True,
+                        help_text="Year of birth, if known.",
+                        null=True,
+                        verbose_name="born",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="description",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Who they were, in a sentence students can use: “former U.S. ambassador to the Soviet Union”, “history teacher writing a revision book”.",
+                        max_length=2000,
+                        verbose_name="description",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="died",
+                    field=models.SmallIntegerField(
+                        blank=True,
+                        help_text="Year of death, if known.",
+                        null=True,
+                        verbose_name="died",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="given_names",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="For a person: given names as they are published, e.g. “Nikita S.”. Leave empty for an organisation.",
+                        max_length=200,
+                        verbose_name="given names",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="slug",
+                    field=models.SlugField(
+                        help_text="Used in lesson packs.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="author",
+                    name="standpoint",
+                    field=models.CharField(
+                        choices=[
+                            ("soviet", "Soviet"),
+                            ("american", "American"),
+                            ("british", "British"),
+                            ("western", "Other Western"),
+                            ("historian", "Historian (academic)"),
+                            ("educator", "Educator or textbook writer"),
+                            ("journalist", "Journalist or broadcaster"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
+                        max_length=20,
+                        verbose_name="standpoint",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="born",
+                    field=models.SmallIntegerField(
+                        blank=True,
+                        help_text="Year of birth, if known.",
+                        null=True,
+                        verbose_name="born",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="description",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Who they were, in a sentence students can use: “former U.S. ambassador to the Soviet Union”, “history teacher writing a revision book”.",
+                        max_length=2000,
+                        verbose_name="description",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="died",
+                    field=models.SmallIntegerField(
+                        blank=True,
+                        help_text="Year of death, if known.",
+                        null=True,
+                        verbose_name="died",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="given_names",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="For a person: given names as they are published, e.g. “Nikita S.”. Leave empty for an organisation.",
+                        max_length=200,
+                        verbose_name="given names",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="slug",
+                    field=models.SlugField(
+                        help_text="Used in lesson packs.", max_length=200, verbose_name="slug"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalauthor",
+                    name="standpoint",
+                    field=models.CharField(
+                        choices=[
+                            ("soviet", "Soviet"),
+                            ("american", "American"),
+                            ("british", "British"),
+                            ("western", "Other Western"),
+                            ("historian", "Historian (academic)"),
+                            ("educator", "Educator or textbook writer"),
+                            ("journalist", "Journalist or broadcaster"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        help_text="Where they stood: a Soviet leader, an American diplomat, a historian…",
+                        max_length=20,
+                        verbose_name="standpoint",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="historian",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.author",
+                        verbose_name="historian",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="position",
+                    field=models.CharField(
+                        help_text="The argument in a few words: “Coexistence was ‘enforced coexistence’”.",
+                        max_length=200,
+                        verbose_name="position",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="question",
+                    field=models.CharField(
+                        help_text="The debate it answers: “Why did Khrushchev fall from power in 1964?”",
+                        max_length=300,
+                        verbose_name="question",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="quotation",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Optional: the historian's words, quoted exactly.",
+                        max_length=2000,
+                        verbose_name="quotation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="stance",
+                    field=models.CharField(
+                        choices=[
+                            ("favourable", "Favourable to Khrushchev's policy"),
+                            ("critical", "Critical of it"),
+                            ("mixed", "Mixed or qualified"),
+                        ],
+                        max_length=20,
+                        verbose_name="stance",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="summary",
+                    field=models.TextField(
+                        help_text="The argument, in your own words.",
+                        max_length=3000,
+                        verbose_name="summary",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterpretation",
+                    name="work",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The work in the library where the argument is made.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.source",
+                        verbose_name="work",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="archive",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Where an unpublished document is held.",
+                        max_length=300,
+                        verbose_name="archive",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="classification",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="For a government document: “Top secret”.",
+                        max_length=120,
+                        verbose_name="classification",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="context",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Why and in what circumstances it was made, in your own words.",
+                        max_length=3000,
+                        verbose_name="context",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="date_sort",
+                    field=models.IntegerField(
+                        db_index=True, default=0, editable=False, verbose_name="date sort"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="duration",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Running time, e.g. 12:03.",
+                        max_length=20,
+                        verbose_name="duration",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="edition",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="e.g. 3rd, or rev.",
+                        max_length=40,
+                        verbose_name="edition",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="issue",
+                    field=models.CharField(blank=True, max_length=40, verbose_name="issue"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="occasion",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="For a speech or interview: the event, e.g. “Twentieth Congress of the Communist Party of the Soviet Union”.",
+                        max_length=300,
+                        verbose_name="occasion",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="pages",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="e.g. 171–190 or 1-18.",
+                        max_length=60,
+                        verbose_name="pages",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="place",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Where it was made or delivered: “Moscow”.",
+                        max_length=200,
+                        verbose_name="place",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="publisher",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="publisher"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="short_title",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Optional: the short title for later notes, if the automatic one reads badly.",
+                        max_length=120,
+                        verbose_name="short title",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprovenance",
+                    name="volume",
+                    field=models.CharField(blank=True, max_length=40, verbose_name="volume"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="created_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="image",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="JPEG, PNG, GIF or WebP, at most 5 MB and 40 megapixels. Coexist keeps a fresh copy without the camera's details or the place it was taken.",
+                        max_length=100,
+                        verbose_name="image",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="nature",
+                    field=models.CharField(
+                        choices=[
+                            ("speech", "Speech"),
+                            ("journal_article", "Journal article"),
+                            ("book", "Book"),
+                            ("book_chapter", "Book chapter"),
+                            ("newspaper_article", "Newspaper or magazine article"),
+                            ("government_document", "Government or intelligence document"),
+                            ("letter", "Letter"),
+                            ("cartoon", "Cartoon"),
+                            ("photograph", "Photograph"),
+                            ("video", "Video"),
+                            ("audio", "Audio"),
+                            ("interview", "Interview"),
+                            ("textbook", "Textbook"),
+                            ("website", "Website"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="nature",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="slug",
+                    field=models.SlugField(
+                        help_text="Used in addresses and packs.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="summary",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What the source is, in your own words, for the teacher's notes and lists.",
+                        max_length=3000,
+                        verbose_name="summary",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="text",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="The text or excerpt students read, quoted exactly. Separate paragraphs with a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. HTML is shown as typed, never run.",
+                        max_length=50000,
+                        verbose_name="text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="title",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="As published. Use straight or curly quotes for a quotation inside the title, and *asterisks* around a book title inside an article title. Only an interview may be left without a title: then describe it under “kind of document” in the provenance.",
+                        max_length=400,
+                        verbose_name="title",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="updated_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, verbose_name="updated at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="historian",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interpretations",
+                        to="sources.author",
+                        verbose_name="historian",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="position",
+                    field=models.CharField(
+                        help_text="The argument in a few words: “Coexistence was ‘enforced coexistence’”.",
+                        max_length=200,
+                        verbose_name="position",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="question",
+                    field=models.CharField(
+                        help_text="The debate it answers: “Why did Khrushchev fall from power in 1964?”",
+                        max_length=300,
+                        verbose_name="question",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="quotation",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Optional: the historian's words, quoted exactly.",
+                        max_length=2000,
+                        verbose_name="quotation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="stance",
+                    field=models.CharField(
+                        choices=[
+                            ("favourable", "Favourable to Khrushchev's policy"),
+                            ("critical", "Critical of it"),
+                            ("mixed", "Mixed or qualified"),
+                        ],
+                        max_length=20,
+                        verbose_name="stance",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="summary",
+                    field=models.TextField(
+                        help_text="The argument, in your own words.",
+                        max_length=3000,
+                        verbose_name="summary",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interpretation",
+                    name="work",
+                    field=models.ForeignKey(
+                        help_text="The work in the library where the argument is made.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interpretations",
+                        to="sources.source",
+                        verbose_name="work",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="archive",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Where an unpublished document is held.",
+                        max_length=300,
+                        verbose_name="archive",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="classification",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="For a government document: “Top secret”.",
+                        max_length=120,
+                        verbose_name="classification",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="context",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Why and in what circumstances it was made, in your own words.",
+                        max_length=3000,
+                        verbose_name="context",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="date_sort",
+                    field=models.IntegerField(
+                        db_index=True, default=0, editable=False, verbose_name="date sort"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="duration",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Running time, e.g. 12:03.",
+                        max_length=20,
+                        verbose_name="duration",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="edition",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="e.g. 3rd, or rev.",
+                        max_length=40,
+                        verbose_name="edition",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="issue",
+                    field=models.CharField(blank=True, max_length=40, verbose_name="issue"),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="occasion",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="For a speech or interview: the event, e.g. “Twentieth Congress of the Communist Party of the Soviet Union”.",
+                        max_length=300,
+                        verbose_name="occasion",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="pages",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="e.g. 171–190 or 1-18.",
+                        max_length=60,
+                        verbose_name="pages",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="place",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Where it was made or delivered: “Moscow”.",
+                        max_length=200,
+                        verbose_name="place",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="publisher",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="publisher"),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="short_title",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Optional: the short title for later notes, if the automatic one reads badly.",
+                        max_length=120,
+                        verbose_name="short title",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="source",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="provenance",
+                        serialize=False,
+                        to="sources.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="provenance",
+                    name="volume",
+                    field=models.CharField(blank=True, max_length=40, verbose_name="volume"),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="authors",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        related_name="sources",
+                        through="sources.SourceAuthor",
+                        to="sources.author",
+                        verbose_name="authors",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="image",
+                    field=sources.images.ReencodedImageField(
+                        blank=True,
+                        help_text="JPEG, PNG, GIF or WebP, at most 5 MB and 40 megapixels. Coexist keeps a fresh copy without the camera's details or the place it was taken.",
+                        upload_to=sources.models.source_image_path,
+                        verbose_name="image",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="nature",
+                    field=models.CharField(
+                        choices=[
+                            ("speech", "Speech"),
+                            ("journal_article", "Journal article"),
+                            ("book", "Book"),
+                            ("book_chapter", "Book chapter"),
+                            ("newspaper_article", "Newspaper or magazine article"),
+                            ("government_document", "Government or intelligence document"),
+                            ("letter", "Letter"),
+                            ("cartoon", "Cartoon"),
+                            ("photograph", "Photograph"),
+                            ("video", "Video"),
+                            ("audio", "Audio"),
+                            ("interview", "Interview"),
+                            ("textbook", "Textbook"),
+                            ("website", "Website"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="nature",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="slug",
+                    field=models.SlugField(
+                        help_text="Used in addresses and packs.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="summary",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What the source is, in your own words, for the teacher's notes and lists.",
+                        max_length=3000,
+                        verbose_name="summary",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="text",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="The text or excerpt students read, quoted exactly. Separate paragraphs with a blank line; *italic*, **bold** and lines starting “> ” (a quotation) are allowed. HTML is shown as typed, never run.",
+                        max_length=50000,
+                        verbose_name="text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="themes",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        related_name="sources",
+                        to="sources.theme",
+                        verbose_name="themes",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="title",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="As published. Use straight or curly quotes for a quotation inside the title, and *asterisks* around a book title inside an article title. Only an interview may be left without a title: then describe it under “kind of document” in the provenance.",
+                        max_length=400,
+                        verbose_name="title",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceauthor",
+                    name="author",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credits",
+                        to="sources.author",
+                        verbose_name="author",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceauthor",
+                    name="order",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                migrations.AlterField(
+                    model_name="sourceauthor",
+                    name="role",
+                    field=models.CharField(
+                        choices=[
+                            ("author", "Author or creator"),
+                            ("editor", "Editor (of the book a chapter is in)"),
+                            ("interviewer", "Interviewer"),
+                            ("recipient", "Recipient (of a letter)"),
+                            ("translator", "Translator"),
+                            ("director", "Director (of a film)"),
+                        ],
+                        default="author",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sourceauthor",
+                    name="source",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credits",
+                        to="sources.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="theme",
+                    name="name",
+                    field=models.CharField(max_length=80, unique=True, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="theme",
+                    name="slug",
+                    field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
+                ),
+            ],
         ),
     ]

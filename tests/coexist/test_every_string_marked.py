@@ -26,6 +26,7 @@ from django.core.management import call_command
 from django.db import models, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import trans_real
 
 from coexist.models import User
@@ -271,6 +272,28 @@ def _demo_pages() -> list[tuple[str, str]]:
     return pages
 
 
+JSON = "application/json"
+
+
+def _refusals() -> list[tuple[str, dict]]:
+    """Saves the demo's student1 makes that are refused: words not in the source (made of
+    words of the data, as the form shows them again), a link to a source not in the
+    lesson, an answer saved over a newer one."""
+    student = User.objects.get(username="student1")
+    found = []
+    for assignment in Assignment.objects.filter(classroom__enrolments__student=student):
+        pk = assignment.pk
+        found += [
+            (
+                reverse("lessons:highlight_add", args=[pk, "A"]),
+                {"quote": "coexistence coexistence coexistence", "tag": "evidence"},
+            ),
+            (reverse("lessons:link_add", args=[pk, "A"]), {"relation": "agrees", "other": "0"}),
+            (reverse("lessons:answer", args=[pk]), {"version": "0", "answer": "Older words."}),
+        ]
+    return found
+
+
 @pytest.fixture(scope="module")
 def unmarked_in_the_demo(
     django_db_setup, django_db_blocker, migrated_frameworks, tmp_path_factory
@@ -297,6 +320,17 @@ def unmarked_in_the_demo(
                 words = unmarked_words(response.content.decode(), data)
                 if words:
                     found[f"{url} as {person}"] = words
+            # What a refused save says, to the script (JSON) and without it (the next page).
+            for url, form in _refusals():
+                pages.append(("student1", url))
+                as_json = clients["student1"].post(url, form, headers={"accept": JSON})
+                message = as_json.json().get("message", "")
+                assert as_json.status_code >= 400 and message, (url, as_json.status_code)
+                words = unmarked_words(f"<p>{escape(message)}</p>", data)
+                followed = clients["student1"].post(url, form, follow=True)
+                words += unmarked_words(followed.content.decode(), data)
+                if words:
+                    found[f"POST {url} as student1"] = words
         transaction.set_rollback(True)
     return len(pages), found
 

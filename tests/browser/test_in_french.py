@@ -98,6 +98,10 @@ def test_a_student_whose_browser_speaks_french_does_the_lesson_in_french(
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 800})
 
+    # On to the next source by its pager, then to the answer.
+    page.locator("a[rel=next]").click()
+    expect(page).to_have_url(re.compile("/sources/B/$"))
+    expect(page.get_by_role("heading", name=fr("Your analysis"))).to_be_visible()
     page.goto(f"{base}/assignments/{revision.pk}/answer/")
     expect(page.get_by_role("heading", name=fr("Your answer"), level=1)).to_be_visible()
     page.locator(".extent-scale label", has_text=fr("To some extent")).click()

@@ -111,6 +111,37 @@ def rating_cells(ratings) -> SafeString:
     return SafeString("".join(cells))
 
 
+@register.simple_tag
+def heat_text(runs) -> SafeString:
+    """The dashboard's source text, each run marked with how many students highlighted
+    it. Built here rather than in a template loop: a source's text is cut into dozens of
+    runs, and each marked one said its count twice (in a tooltip and to screen readers),
+    which in the template was two translated blocks per run."""
+    said: dict[int, tuple[str, str]] = {}
+    parts = []
+    for text, count in runs:
+        if not count:
+            parts.append(conditional_escape(text))
+            continue
+        if count not in said:
+            said[count] = (
+                _("highlighted by %(students)s") % {"students": count},
+                _("(highlighted by %(students)s)") % {"students": count},
+            )
+        tooltip, spoken = said[count]
+        parts.append(
+            format_html(
+                '<mark class="heat heat-{}" title="{}">{}<span class="visually-hidden"> {}'
+                "</span></mark>",
+                min(count, 4),
+                tooltip,
+                text,
+                spoken,
+            )
+        )
+    return SafeString("".join(parts))
+
+
 @register.simple_tag(takes_context=True)
 def highlight_items(context, highlights, removable: bool) -> SafeString:
     """The source page's list of a student's highlights, each with its Remove form.

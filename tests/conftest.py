@@ -169,9 +169,15 @@ def _data_from_migrations_after_a_flush(request):
     migrated = request.getfixturevalue("migrated_frameworks")
     request.getfixturevalue("db")
     if not Framework.objects.exists():
-        for row in serializers.deserialize("json", migrated):
-            row.save()
-        ensure_teachers_group()
+        put_back_what_migrations_made(migrated)
+
+
+def put_back_what_migrations_made(migrated: str) -> None:
+    """The frameworks, formats and schemes (`migrated_frameworks`) and the Teachers group,
+    saved again after a flush took them."""
+    for row in serializers.deserialize("json", migrated):
+        row.save()
+    ensure_teachers_group()
 
 
 @pytest.fixture(autouse=True)

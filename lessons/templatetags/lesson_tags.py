@@ -57,7 +57,10 @@ def get_comment_field(form, annotation):
 def shown_names(people) -> str:
     """“Ms Okafor, Mr Lee and Mrs Adé”: each person's shown name, in a list as the page's
     language writes one."""
-    return get_text_list([person.shown_name for person in people], pgettext("list", "and"))
+    return get_text_list(
+        [person.shown_name for person in people],
+        pgettext("between the last two items of a list", "and"),
+    )
 
 
 @register.filter

@@ -15,21 +15,18 @@ import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core import serializers
 from django.core.management import call_command
 from playwright.sync_api import Page
 
-from coexist.teacher_permissions import ensure_teachers_group
 from lessons.models import Assignment
 from tests.browser.helpers import REVISION
+from tests.conftest import put_back_what_migrations_made
 
 
 @pytest.fixture(autouse=True)
 def _data_from_migrations(transactional_db, migrated_frameworks) -> None:
     """Put back the frameworks and the Teachers group the last test's flush took."""
-    for row in serializers.deserialize("json", migrated_frameworks):
-        row.save()
-    ensure_teachers_group()
+    put_back_what_migrations_made(migrated_frameworks)
 
 
 @pytest.fixture

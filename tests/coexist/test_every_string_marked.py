@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
 from django.apps import apps
-from django.core import serializers
 from django.core.management import call_command
 from django.db import models, transaction
 from django.test import Client, override_settings
@@ -30,10 +30,10 @@ from django.utils.html import escape
 from django.utils.translation import trans_real
 
 from coexist.models import User
-from coexist.teacher_permissions import ensure_teachers_group
 from lessons.models import Assignment, Framework, Submission
 from tests.coexist.matrix_world import PEOPLE, _client_for, build_world, url_in_world, url_patterns
 from tests.coexist.test_authorisation_matrix import TABLE
+from tests.conftest import put_back_what_migrations_made
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,16 @@ def _pseudo_gettext(self, message):
 
 def _pseudo_ngettext(self, singular, plural, number):
     return pseudo(_strip_context(singular if number == 1 else plural))
+
+
+@contextmanager
+def pseudo_language():
+    """Every string through gettext, Coexist's and Django's, in the pseudo-language."""
+    with (
+        mock.patch.object(trans_real.DjangoTranslation, "gettext", _pseudo_gettext),
+        mock.patch.object(trans_real.DjangoTranslation, "ngettext", _pseudo_ngettext),
+    ):
+        yield
 
 
 class VisibleText(HTMLParser):
@@ -215,10 +225,7 @@ def unmarked(django_db_setup, django_db_blocker, migrated_frameworks) -> dict[st
             data = _data_words()
             patterns = {p.key: p for p in url_patterns()}
             clients = {}
-            with (
-                mock.patch.object(trans_real.DjangoTranslation, "gettext", _pseudo_gettext),
-                mock.patch.object(trans_real.DjangoTranslation, "ngettext", _pseudo_ngettext),
-            ):
+            with pseudo_language():
                 for key, person in _pages():
                     if person not in clients:
                         clients[person] = _client_for(world.people[person])[0]
@@ -237,9 +244,7 @@ def unmarked(django_db_setup, django_db_blocker, migrated_frameworks) -> dict[st
 
 def _put_back_what_migrations_made(migrated_frameworks: str) -> None:
     if not Framework.objects.exists():  # a transactional test on this worker emptied it
-        for row in serializers.deserialize("json", migrated_frameworks):
-            row.save()
-        ensure_teachers_group()
+        put_back_what_migrations_made(migrated_frameworks)
 
 
 def _demo_pages() -> list[tuple[str, str]]:
@@ -310,10 +315,7 @@ def unmarked_in_the_demo(
         for name in ("student1", "teacher"):
             clients[name] = Client()
             clients[name].force_login(User.objects.get(username=name))
-        with (
-            mock.patch.object(trans_real.DjangoTranslation, "gettext", _pseudo_gettext),
-            mock.patch.object(trans_real.DjangoTranslation, "ngettext", _pseudo_ngettext),
-        ):
+        with pseudo_language():
             for person, url in pages:
                 response = clients[person].get(url)
                 assert response.status_code == 200, (person, url, response.status_code)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist.http import reverse_each, signed_out_response, wants_json
+from coexist.prepared import Prepared
 from lessons import access, insight
 from lessons.forms.fields import field_errors, rebind
 from lessons.forms.work import (
@@ -71,22 +72,14 @@ def student_required(view):
     return wrapper
 
 
-def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | None = None):
-    """The assignment, if set for this student, with the state of their answer; or 404.
-
-    Annotated in the same query: `my_status`, `my_revision_allowed`, `my_cited` and
-    `my_interpretation` from their answer (None before they start one), and with a
-    label, that source's `lesson_source_id` and `lesson_source_retired`, so a save needs
-    no second lookup. No such source is a 404 too.
-    """
-    # One row with LEFT JOINs, not a subquery per field: this runs on every student page
-    # and every autosave, where building the SQL costs more than running it.
-    assignments = (
-        access.assignments_for_student(request.user)
-        .filter(pk=pk)
+def _student_assignment(*, pk: int, student_id: int) -> QuerySet[Assignment]:
+    """The assignment `pk` if it is set for the student, with their answer's state."""
+    return (
+        Assignment.objects.current()
+        .filter(pk=pk, classroom__enrolments__student=student_id)
         .select_related("lesson__framework", "classroom")
         .annotate(
-            mine=FilteredRelation("submissions", condition=Q(submissions__student=request.user))
+            mine=FilteredRelation("submissions", condition=Q(submissions__student=student_id))
         )
         .annotate(
             my_status=F("mine__status"),
@@ -94,26 +87,57 @@ def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | N
             my_cited=F("mine__cited"),
             my_interpretation=F("mine__preferred_interpretation"),
         )
-        .order_by()
+        .order_by()[:1]
     )
-    if label is not None:
-        assignments = assignments.annotate(
+
+
+def _student_assignment_source(*, pk: int, student_id: int, label: str) -> QuerySet[Assignment]:
+    """The same, with the lesson's source `label` and whether the student answers the
+    short version of the framework."""
+    return (
+        _student_assignment(pk=pk, student_id=student_id)
+        .annotate(
             this_source=FilteredRelation(
-                "lesson__lesson_sources",
-                condition=Q(lesson__lesson_sources__label=label.upper()),
+                "lesson__lesson_sources", condition=Q(lesson__lesson_sources__label=label)
             )
-        ).annotate(
+        )
+        .annotate(
             lesson_source_id=F("this_source__pk"),
             lesson_source_retired=F("this_source__retired"),
             lesson_source_short=F("this_source__short"),
             # Only a source's page asks the framework's questions, short or full.
             my_short=Exists(
                 Assignment.short_for.through.objects.filter(
-                    assignment=OuterRef("pk"), user=request.user
+                    assignment=OuterRef("pk"), user=student_id
                 )
             ),
         )
-    assignment = assignments.first()
+    )
+
+
+# One row with LEFT JOINs, on every student page and every autosave: building its SQL cost
+# thirty times what running it does, so it is built once per process.
+STUDENT_ASSIGNMENT = Prepared(_student_assignment, pk=int, student_id=int)
+STUDENT_ASSIGNMENT_SOURCE = Prepared(_student_assignment_source, pk=int, student_id=int, label=str)
+
+
+def _get_assignment_for_student(request: HttpRequest, pk: int, *, label: str | None = None):
+    """The assignment, if set for this student, with the state of their answer; or 404.
+
+    Annotated in the same query: `my_status`, `my_revision_allowed`, `my_cited` and
+    `my_interpretation` from their answer (None before they start one), and with a
+    label, that source's `lesson_source_id`, `lesson_source_retired` and
+    `lesson_source_short` and the student's `my_short`, so a save needs no second
+    lookup. No such source is a 404 too.
+    """
+    if not access.can_join_classes(request.user):
+        raise Http404("No such assignment for you")
+    if label is None:
+        assignment = STUDENT_ASSIGNMENT.first(pk=pk, student_id=request.user.pk)
+    else:
+        assignment = STUDENT_ASSIGNMENT_SOURCE.first(
+            pk=pk, student_id=request.user.pk, label=label.upper()
+        )
     if assignment is None:
         raise Http404("No such assignment for you")
     if label is not None and assignment.lesson_source_id is None:

@@ -1,0 +1,136 @@
+"""Queries whose SQL Django builds once per process.
+
+On the pages a class hits hardest, building a queryset's SQL costs Django far more than
+the database takes to run it: the student's assignment lookup, which every student page
+and autosave makes, took 2.2 ms to build and compile and 0.07 ms to run on SQLite. A
+`Prepared` query is built once, with a stand-in for each value that changes from one
+request to the next; the compiled SQL is checked to carry each stand-in as a parameter,
+untouched, and from then on the same SQL runs with the request's values. Rows become
+model instances (with `select_related` and annotations) through Django's own iterables,
+so a prepared query returns exactly what the queryset would.
+
+The builder must take every changing value from its arguments: anything else it reads
+(the time, a setting) is frozen into the SQL the first time it runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import QuerySet
+
+# Stand-ins no real value takes: far below any primary key, and text no one types. The
+# text has both cases and the characters LIKE escapes, so a lookup that would change a
+# value (iexact on SQLite, contains, startswith) is caught when the plan is made.
+_INT_STAND_IN = -(2**52)
+_TEXT_STAND_IN = "\x1fPrepared %_\\ {}\x1f"
+
+
+class NotPreparable(Exception):
+    """The builder's queryset cannot run as prepared SQL (a value was transformed or
+    written into the SQL itself, or it prefetches)."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    compiler: object
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, str], ...]
+    iterable_class: type
+    model: type
+
+
+class _Replay:
+    """Stands in for the queryset's `Query` when Django's iterable asks it for a
+    compiler: hands over the compiler already set up, and answers every other question
+    from the original query."""
+
+    def __init__(self, query, compiler):
+        self._query = query
+        self._compiler = compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler
+
+    def __getattr__(self, name):
+        return getattr(self._query, name)
+
+
+class Prepared:
+    """`Prepared(build, pk=int, label=str)`: `build(pk=..., label=...)` returns the
+    queryset; calling the prepared query with the same keywords returns its rows as a
+    list, from SQL built on the first call in each process."""
+
+    def __init__(self, build: Callable[..., QuerySet], **kinds: type):
+        for name, kind in kinds.items():
+            if kind not in (int, str):
+                raise TypeError(f"{name}: a prepared query takes int or str values")
+        self.build = build
+        self.kinds = kinds
+        self._plans: dict[str, _Plan] = {}
+        self._lock = threading.Lock()
+
+    def stand_ins(self) -> dict:
+        return {
+            name: (_INT_STAND_IN - i if kind is int else _TEXT_STAND_IN.format(name))
+            for i, (name, kind) in enumerate(self.kinds.items())
+        }
+
+    def _plan(self, alias: str) -> _Plan:
+        plan = self._plans.get(alias)
+        if plan is not None:
+            return plan
+        with self._lock:
+            if alias not in self._plans:
+                self._plans[alias] = self._make_plan(alias)
+            return self._plans[alias]
+
+    def _make_plan(self, alias: str) -> _Plan:
+        stand_ins = self.stand_ins()
+        queryset = self.build(**stand_ins).using(alias)
+        if queryset._prefetch_related_lookups:
+            raise NotPreparable("a prepared query cannot prefetch")
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = []
+        for name, stand_in in stand_ins.items():
+            if str(stand_in) in sql:
+                raise NotPreparable(f"{name} was written into the SQL itself")
+            found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
+            if not found:
+                raise NotPreparable(f"{name} did not reach the SQL's parameters unchanged")
+            slots += [(i, name) for i in found]
+        return _Plan(
+            compiler=compiler,
+            sql=sql,
+            params=tuple(params),
+            slots=tuple(slots),
+            iterable_class=queryset._iterable_class,
+            model=queryset.model,
+        )
+
+    def __call__(self, *, using: str = "default", **values) -> list:
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"expected the values {sorted(self.kinds)}, got {sorted(values)}")
+        for name, kind in self.kinds.items():
+            if type(values[name]) is not kind:
+                values[name] = kind(values[name])
+        plan = self._plan(using)
+        params = list(plan.params)
+        for i, name in plan.slots:
+            params[i] = values[name]
+        compiler = copy.copy(plan.compiler)
+        compiler.connection = connections[using]
+        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)
+        queryset = QuerySet(model=plan.model, query=_Replay(plan.compiler.query, compiler))
+        queryset._db = using
+        return list(plan.iterable_class(queryset))
+
+    def first(self, **values):
+        rows = self(**values)
+        return rows[0] if rows else None

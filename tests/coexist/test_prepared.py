@@ -1,0 +1,127 @@
+"""Prepared queries: built once per process, they return what the queryset returns."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.test.utils import CaptureQueriesContext
+
+from coexist.models import User
+from coexist.prepared import NotPreparable, Prepared
+from lessons.models import Classroom
+from tests.factories import make_pupils
+
+pytestmark = pytest.mark.django_db
+
+
+def _classes(*, name: str, archived: int):
+    return (
+        Classroom.objects.filter(name=name, archived=bool(archived))
+        .annotate(shout=Upper("name"), doubled=F("pk") * 2)
+        .order_by("pk")
+    )
+
+
+@pytest.fixture
+def classes():
+    return [Classroom.objects.create(name=name) for name in ("7A", "7B", "7A")]
+
+
+def test_it_returns_what_the_queryset_returns(classes):
+    prepared = Prepared(lambda name: _classes(name=name, archived=0), name=str)
+    for name in ("7A", "7B", "8C", "7A"):
+        expected = list(_classes(name=name, archived=0))
+        got = prepared(name=name)
+        assert [(c.pk, c.name, c.shout, c.doubled) for c in got] == [
+            (c.pk, c.name, c.shout, c.doubled) for c in expected
+        ]
+    assert prepared.first(name="8C") is None
+    assert prepared.first(name="7B").pk == classes[1].pk
+
+
+def test_it_builds_the_sql_once_and_runs_one_query_a_call(classes, monkeypatch):
+    built = []
+
+    def build(*, name):
+        built.append(name)
+        return _classes(name=name, archived=0)
+
+    prepared = Prepared(build, name=str)
+    for name in ("7A", "7B", "7A"):
+        with CaptureQueriesContext(connection) as queries:
+            prepared(name=name)
+        assert len(queries) == 1
+        assert f"'{name}'" in queries[0]["sql"] or name in str(queries[0])
+    assert len(built) == 1  # with the stand-ins, once
+    assert built[0] != "7A"
+
+
+def test_it_follows_select_related_and_values_lists():
+    teacher, pupil = make_pupils(2)
+    room = Classroom.objects.create(name="9Z")
+    room.teachers.add(teacher)
+    room.enrolments.create(student=pupil)
+    enrolled = Prepared(
+        lambda student: room.enrolments.model.objects.filter(student=student).select_related(
+            "classroom", "student"
+        ),
+        student=int,
+    )
+    [row] = enrolled(student=pupil.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert (row.classroom.name, row.student.username) == ("9Z", pupil.username)
+    assert len(queries) == 0
+    names = Prepared(
+        lambda pk: User.objects.filter(pk=pk).values_list("username", flat=True), pk=int
+    )
+    assert names(pk=teacher.pk) == [teacher.username]
+    assert names(pk="999999") == []  # values are given the declared type
+
+
+def test_each_thread_runs_it_on_its_own_connection():
+    prepared = Prepared(lambda name: _classes(name=name, archived=0), name=str)
+    prepared(name="7A")  # planned on this thread's connection
+    ran_here, errors = [], []
+
+    def run():
+        try:
+            with CaptureQueriesContext(connection) as queries:  # the thread's own
+                prepared(name="7A")
+            ran_here.append(len(queries))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not errors, errors
+    assert ran_here == [1]
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda name: Classroom.objects.filter(name__iexact=name), "unchanged"),
+        (lambda name: Classroom.objects.extra(where=[f"name = '{name}'"]), "into the SQL"),
+        (lambda name: Classroom.objects.filter(name=name).prefetch_related("teachers"), "prefetch"),
+        (lambda name: Classroom.objects.filter(Q(name="7A")), "unchanged"),
+    ],
+    ids=["transformed", "written-in", "prefetch", "unused"],
+)
+def test_it_refuses_a_query_it_cannot_replay(build, message):
+    with pytest.raises(NotPreparable, match=message):
+        Prepared(build, name=str)(name="7A")
+
+
+def test_it_refuses_wrong_values_and_kinds():
+    with pytest.raises(TypeError):
+        Prepared(lambda when: Classroom.objects.all(), when=float)
+    prepared = Prepared(lambda name: Classroom.objects.filter(name=name), name=str)
+    with pytest.raises(TypeError, match="expected the values"):
+        prepared(nom="7A")

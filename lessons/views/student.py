@@ -19,12 +19,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist.http import reverse_each, signed_out_response, wants_json
 from coexist.prepared import Prepared
-from lessons import access, insight
+from lessons import access, insight, prepared
 from lessons.forms.fields import field_errors, rebind
 from lessons.forms.work import (
     AnalysisForm,
@@ -52,7 +53,7 @@ from lessons.models import (
 )
 from lessons.services import citing, marking, work
 from sources.citations import plain
-from sources.models import Interpretation, Source, SourceAuthor
+from sources.models import Source
 from sources.text import anchor_text
 
 
@@ -200,10 +201,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "lessons/student/not_open.html", {"assignment": assignment}, status=403
         )
-    mine = SourceAnnotation.objects.filter(assignment=assignment, student=request.user)
     statuses, committed = {}, set()
-    for lesson_source_id, status, revealed_at in mine.values_list(
-        "lesson_source_id", "status", "revealed_at"
+    for lesson_source_id, status, revealed_at in prepared.STATUSES(
+        assignment_id=assignment.pk, student_id=request.user.pk
     ):
         statuses[lesson_source_id] = status
         if revealed_at is not None:
@@ -211,7 +211,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A retired source stays only for those who started it.
     lesson_sources = [
         ls
-        for ls in lesson.lesson_sources.select_related("source__provenance").order_by("order", "pk")
+        for ls in prepared.LESSON_SOURCES(lesson_id=lesson.pk)
         if not ls.retired or ls.pk in statuses
     ]
     hidden = _hidden_sources(assignment, lesson_sources, committed)
@@ -226,8 +226,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "lesson": lesson,
             "lesson_sources": lesson_sources,
-            "glossary": list(lesson.glossary.all()),
-            "facts": list(lesson.facts.all()),
+            "glossary": prepared.GLOSSARY(lesson_id=lesson.pk),
+            "facts": prepared.FACTS(lesson_id=lesson.pk),
             "done_total": done,
             "state": state,
             "locked": _locked(assignment),
@@ -240,11 +240,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     lesson = assignment.lesson
-    lesson_sources = list(
-        LessonSource.objects.for_student(assignment, request.user)
-        .select_related("source__provenance")
-        .order_by("order", "pk")
-    )
+    lesson_sources = prepared.student_lesson_sources(assignment, request.user)
     index = next(
         (i for i, ls in enumerate(lesson_sources) if ls.pk == assignment.lesson_source_id), None
     )
@@ -252,17 +248,16 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         raise Http404("No such source in this lesson")
     lesson_source = lesson_sources[index]
     source: Source = lesson_source.source
-    # The credits of this one source, with their authors: one query.
-    source._prefetched_objects_cache = {
-        "credits": SourceAuthor.objects.filter(source=source)
-        .select_related("author")
-        .order_by("order", "pk")
-    }
-    every_prompt = list(lesson.framework.prompts.all())
+    # The credits of this one source, with their authors, in order: one query, made only
+    # if the page shows them (a save's lists do not).
+    source.__dict__["ordered_credits"] = SimpleLazyObject(
+        functools.partial(prepared.CREDITS, source_id=source.pk)
+    )
+    every_prompt = prepared.PROMPTS(framework_id=lesson.framework_id)
     prompts = prompts_for(every_prompt, short=_short(assignment))
-    annotation = SourceAnnotation.objects.filter(
-        assignment=assignment, student=request.user, lesson_source=lesson_source
-    ).first()
+    annotation = prepared.ANNOTATION.first(
+        assignment_id=assignment.pk, student_id=request.user.pk, lesson_source_id=lesson_source.pk
+    )
     others = [ls for ls in lesson_sources if ls.pk != lesson_source.pk and not ls.retired]
     links = annotation.resolved_links({ls.pk: ls for ls in lesson_sources}) if annotation else []
     locked = _locked(assignment) or lesson_source.retired
@@ -280,7 +275,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "next": lesson_sources[index + 1] if index + 1 < len(lesson_sources) else None,
         "position": index + 1,
         "prompts": prompts,
-        "glossary": list(lesson.glossary.all()),
+        "glossary": prepared.GLOSSARY(lesson_id=lesson.pk),
         "annotation": annotation,
         "highlights": _highlight_rows(assignment, lesson_source.label, annotation),
         "links": links,
@@ -460,7 +455,9 @@ def source_work(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 
     if refused := _refuse_if_locked(request, assignment):
         return refused
-    prompts = prompts_for(assignment.lesson.framework.prompts.all(), short=_short(assignment))
+    prompts = prompts_for(
+        prepared.PROMPTS(framework_id=assignment.lesson.framework_id), short=_short(assignment)
+    )
     form = AnalysisForm(request.POST, prompts=prompts)
     if not form.is_valid():
         if wants_json(request):
@@ -851,21 +848,22 @@ def _answer_choices(request, assignment: Assignment, *, cited, chosen) -> tuple[
     only if they began or cited it) and the lesson's interpretations, with the student's
     own choice kept even if the lesson no longer offers it."""
     cited_ids = [int(key) for key in (cited or {}) if str(key).isdigit()]
-    sources = LessonSource.objects.for_student(assignment, request.user, also=cited_ids)
     if assignment.lesson.answer_format_id:
         # Notes and works cited need each source's citation data.
-        sources = sources.prefetch_related(
-            Prefetch("source", queryset=Source.objects.with_citation_data())
+        lesson_sources = list(
+            LessonSource.objects.for_student(assignment, request.user, also=cited_ids)
+            .prefetch_related(Prefetch("source", queryset=Source.objects.with_citation_data()))
+            .order_by("order", "pk")
+        )
+    elif cited_ids:
+        lesson_sources = list(
+            LessonSource.objects.for_student(assignment, request.user, also=cited_ids)
+            .select_related("source")
+            .order_by("order", "pk")
         )
     else:
-        sources = sources.select_related("source")
-    lesson_sources = list(sources.order_by("order", "pk"))
-    interpretations = list(
-        Interpretation.objects.filter(Q(lessons=assignment.lesson_id) | Q(pk=chosen))
-        .distinct()
-        .select_related("historian", "work")
-    )
-    return lesson_sources, interpretations
+        lesson_sources = prepared.student_lesson_sources(assignment, request.user)
+    return lesson_sources, prepared.interpretations(assignment.lesson_id, chosen)
 
 
 def _section_rows(assignment: Assignment) -> list[AnswerSection]:

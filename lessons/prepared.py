@@ -1,0 +1,113 @@
+"""The queries a class's students make on every page and autosave, prepared once per
+process (`coexist.prepared`): building their SQL cost Django several times what SQLite
+takes to run them. Each returns exactly what the queryset written here returns; the
+pages call these instead of building the queryset per request.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from coexist.prepared import Prepared
+from lessons.models import Fact, GlossaryTerm, LessonSource, Prompt, SourceAnnotation
+from sources.models import Interpretation, SourceAuthor
+
+
+def _glossary(*, lesson_id: int):
+    return GlossaryTerm.objects.filter(lesson=lesson_id)
+
+
+def _facts(*, lesson_id: int):
+    return Fact.objects.filter(lesson=lesson_id)
+
+
+def _prompts(*, framework_id: int):
+    return Prompt.objects.filter(framework=framework_id)
+
+
+def _credits(*, source_id: int):
+    return (
+        SourceAuthor.objects.filter(source=source_id)
+        .select_related("author")
+        .order_by("order", "pk")
+    )
+
+
+def _lesson_sources(*, lesson_id: int):
+    return (
+        LessonSource.objects.filter(lesson=lesson_id)
+        .select_related("source__provenance")
+        .order_by("order", "pk")
+    )
+
+
+def _student_lesson_sources(*, lesson_id: int, assignment_id: int, student_id: int):
+    """`LessonSource.objects.for_student` with nothing cited: the current sources and
+    the retired ones the student started."""
+    started = SourceAnnotation.objects.filter(
+        lesson_source=OuterRef("pk"), assignment=assignment_id, student=student_id
+    )
+    return (
+        LessonSource.objects.filter(lesson=lesson_id)
+        .filter(Q(retired=False) | Q(Exists(started)))
+        .select_related("source__provenance")
+        .order_by("order", "pk")
+    )
+
+
+def _statuses(*, assignment_id: int, student_id: int):
+    return SourceAnnotation.objects.filter(
+        assignment=assignment_id, student=student_id
+    ).values_list("lesson_source_id", "status", "revealed_at")
+
+
+def _annotation(*, assignment_id: int, student_id: int, lesson_source_id: int):
+    return SourceAnnotation.objects.filter(
+        assignment=assignment_id, student=student_id, lesson_source=lesson_source_id
+    )[:1]
+
+
+def _interpretations(*, lesson_id: int):
+    return (
+        Interpretation.objects.filter(lessons=lesson_id)
+        .distinct()
+        .select_related("historian", "work")
+    )
+
+
+def _interpretations_and_chosen(*, lesson_id: int, chosen: int):
+    return (
+        Interpretation.objects.filter(Q(lessons=lesson_id) | Q(pk=chosen))
+        .distinct()
+        .select_related("historian", "work")
+    )
+
+
+GLOSSARY = Prepared(_glossary, lesson_id=int)
+FACTS = Prepared(_facts, lesson_id=int)
+PROMPTS = Prepared(_prompts, framework_id=int)
+CREDITS = Prepared(_credits, source_id=int)
+LESSON_SOURCES = Prepared(_lesson_sources, lesson_id=int)
+STUDENT_LESSON_SOURCES = Prepared(
+    _student_lesson_sources, lesson_id=int, assignment_id=int, student_id=int
+)
+STATUSES = Prepared(_statuses, assignment_id=int, student_id=int)
+ANNOTATION = Prepared(_annotation, assignment_id=int, student_id=int, lesson_source_id=int)
+INTERPRETATIONS = Prepared(_interpretations, lesson_id=int)
+INTERPRETATIONS_AND_CHOSEN = Prepared(_interpretations_and_chosen, lesson_id=int, chosen=int)
+
+
+def student_lesson_sources(assignment, student) -> list[LessonSource]:
+    """What `LessonSource.objects.for_student(assignment, student)` returns, with each
+    source and its provenance, in the lesson's order."""
+    return STUDENT_LESSON_SOURCES(
+        lesson_id=assignment.lesson_id, assignment_id=assignment.pk, student_id=student.pk
+    )
+
+
+def interpretations(lesson_id: int, chosen: int | None) -> list[Interpretation]:
+    """The lesson's interpretations, and the one the student chose even if the lesson no
+    longer offers it, with their historians and works."""
+    if chosen is None:
+        return INTERPRETATIONS(lesson_id=lesson_id)
+    return INTERPRETATIONS_AND_CHOSEN(lesson_id=lesson_id, chosen=chosen)

@@ -245,7 +245,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 # throttle in the database (django-axes' database handler), the join throttle in FailedJoin
 # rows. Nothing uses Django's cache, and the dummy cache keeps it so: something added later
 # that caches gets no speed-up, rather than each server its own answer.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read by a prepared query (coexist/sessions.py).
+SESSION_ENGINE = "coexist.sessions"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
@@ -329,7 +330,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked account before any password is checked. It needs the request,
     # which Django's login views pass; in tests use force_login, or login(request=HttpRequest()).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user by a prepared query.
+    "coexist.sessions.ModelBackend",
 ]
 # Last: turns a lockout into the lockout page (coexist/lockout.py), status 429.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")

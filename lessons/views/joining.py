@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from coexist import sessions
 from coexist.clients import client_address
 from lessons import access
 from lessons.forms.joining import JoinCodeForm, StudentSignupForm
@@ -167,7 +168,7 @@ def join_class(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     if request.method == "POST" and form.is_valid():
-        login(request, student, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, student, backend=sessions.BACKEND)
         messages.success(
             request,
             _(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
 from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -145,45 +147,45 @@ def heat_text(runs) -> SafeString:
     return SafeString("".join(parts))
 
 
+def _escaped(value) -> str:
+    """`conditional_escape` without Django's lazy-string wrapper, for a tag that escapes
+    hundreds of values a page: safe HTML as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 @register.simple_tag(takes_context=True)
 def highlight_items(context, highlights, removable: bool) -> SafeString:
     """The source page's list of a student's highlights, each with its Remove form.
 
     Built here, not in a template loop: a student may keep up to 100 highlights on a
     source, and fifteen template nodes for each were a quarter of the page's time. Each
-    item carries its words and offsets for work.js to paint them onto the text.
+    item carries its words and offsets for work.js to paint them onto the text. Every
+    value is escaped (`_escaped`), as `format_html` would.
     """
     items = []
     # Translators: a button: "Remove" is shown; the hidden part tells screen readers which
     # highlight it removes. Keep the span as it is.
     remove_label = _('Remove<span class="visually-hidden"> highlight “%(quote)s”</span>')
+    token = _escaped(context.get("csrf_token", ""))
     for h in highlights:
-        tag = str(h.get("tag", ""))
-        note = format_html('<p class="small mb-1">{}</p>', h["note"]) if h.get("note") else ""
+        tag = _escaped(h.get("tag", ""))
+        quote = _escaped(h.get("quote", ""))
+        note = f'<p class="small mb-1">{_escaped(h["note"])}</p>' if h.get("note") else ""
         remove = ""
         if removable:
-            remove = format_html(
-                '<form method="post" action="{}" data-marks-form class="d-inline">'
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-                '<button type="submit" class="btn btn-link btn-sm p-0">{}</button></form>',
-                h["remove_url"],
-                context.get("csrf_token", ""),
-                mark_safe(remove_label % {"quote": conditional_escape(h["short_quote"])}),
+            label = remove_label % {"quote": _escaped(h["short_quote"])}
+            remove = (
+                f'<form method="post" action="{_escaped(h["remove_url"])}" data-marks-form '
+                'class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" '
+                f'value="{token}"><button type="submit" class="btn btn-link btn-sm p-0">'
+                f"{label}</button></form>"
             )
         items.append(
-            format_html(
-                '<li class="highlight-item tag-{}" data-highlight data-start="{}" data-end="{}" '
-                'data-quote="{}" data-tag="{}"><span class="badge highlight-tag">{}</span> '
-                "<q>{}</q> {}{}</li>",
-                tag,
-                h.get("start", ""),
-                h.get("end", ""),
-                h.get("quote", ""),
-                tag,
-                tag_label(tag),
-                h.get("quote", ""),
-                note,
-                remove,
-            )
+            f'<li class="highlight-item tag-{tag}" data-highlight '
+            f'data-start="{_escaped(h.get("start", ""))}" data-end="{_escaped(h.get("end", ""))}" '
+            f'data-quote="{quote}" data-tag="{tag}"><span class="badge highlight-tag">'
+            f"{_escaped(tag_label(h.get('tag', '')))}</span> <q>{quote}</q> {note}{remove}</li>"
         )
     return SafeString("\n".join(items))

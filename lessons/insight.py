@@ -4,9 +4,11 @@ fixed handful of queries, so the page costs the same for 5 students or 35."""
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,23 +125,116 @@ def student_rows(enrolments, lesson_sources, annotations, submissions) -> list[S
     return rows
 
 
-def source_spreads(lesson_sources, rows: list[StudentRow], annotations) -> list[SourceSpread]:
-    """Each source's ratings across the class beside the teacher's, most contested first."""
+@dataclass(slots=True)
+class ClassAnnotation:
+    """One student's analysis of one source as the dashboard reads it: no answers, and
+    the highlights still as the JSON text the database holds (`highlights`, decoded)."""
+
+    pk: int
+    student_id: int
+    lesson_source_id: int
+    rating: int | None
+    status: str
+    prediction: str
+    revealed_at: object
+    regions: list
+    highlights_json: str
+
+    @property
+    def highlights(self) -> list[dict]:
+        return orjson.loads(self.highlights_json)
+
+
+@dataclass(frozen=True)
+class Heat:
+    """What a class highlighted in one source: the text in runs with how many students
+    highlighted each, the most highlighted quotes, and how many students highlighted."""
+
+    runs: list[tuple[str, int]]
+    passages: list[tuple[str, int]]
+    highlighters: int
+
+
+NO_HEAT = Heat([], [], 0)
+
+
+class HeatCache:
+    """Each worker's last `Heat` of each class's sources, kept while what it was computed
+    from is the same: the source's text and every student's highlights of it, as the
+    database holds them. A dashboard reloaded while a few students work recomputes only
+    the sources they changed. Entries keep a hash of that, not the text."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, check) -> Heat | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != check:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key, check, heat: Heat) -> None:
+        with self._lock:
+            self._entries[key] = (check, heat)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+HEAT = HeatCache()
+
+
+def class_heat(assignment_id: int, lesson_sources, annotations) -> dict[int, Heat]:
+    """Each source's `Heat` for one class assignment (`annotations`: its
+    `ClassAnnotation`s), from `HEAT` where nothing it depends on has changed."""
+    saved: dict[int, list[tuple[int, str]]] = {}
+    for annotation in annotations:
+        if annotation.highlights_json not in ("[]", ""):
+            saved.setdefault(annotation.lesson_source_id, []).append(
+                (annotation.pk, annotation.highlights_json)
+            )
+    heats = {}
+    for ls in lesson_sources:
+        rows = sorted(saved.get(ls.pk, ()))
+        if not rows:
+            heats[ls.pk] = NO_HEAT
+            continue
+        check = hash((ls.source.text, tuple(rows)))
+        heat = HEAT.get((assignment_id, ls.pk), check)
+        if heat is None:
+            per_student = [h for h in (orjson.loads(text) for _, text in rows) if h]
+            heat = NO_HEAT
+            if per_student:
+                text = anchor_text(ls.source.text)
+                heat = Heat(*heat_and_passages(text, per_student), len(per_student))
+            HEAT.put((assignment_id, ls.pk), check, heat)
+        heats[ls.pk] = heat
+    return heats
+
+
+def source_spreads(
+    lesson_sources, rows: list[StudentRow], annotations, heats: dict[int, Heat]
+) -> list[SourceSpread]:
+    """Each source's ratings across the class beside the teacher's, most contested first,
+    with what the class highlighted (`class_heat`)."""
     labels = dict(Rating.choices)
-    highlights_by_source: dict[int, list[dict]] = {}
     regions_by_source: dict[int, list[list[dict]]] = {}
     for annotation in annotations:
         if getattr(annotation, "regions", None):
             regions_by_source.setdefault(annotation.lesson_source_id, []).append(annotation.regions)
-        if annotation.highlights:
-            highlights_by_source.setdefault(annotation.lesson_source_id, []).append(
-                annotation.highlights
-            )
     spreads = []
     for index, ls in enumerate(lesson_sources):
         ratings = [row.ratings[index] for row in rows if row.ratings[index]]
         counts = Counter(ratings)
-        per_student = highlights_by_source.get(ls.pk, [])
+        heat = heats.get(ls.pk, NO_HEAT)
         spread = SourceSpread(
             lesson_source=ls,
             counts=counts,
@@ -148,12 +243,10 @@ def source_spreads(lesson_sources, rows: list[StudentRow], annotations) -> list[
             mean=round(statistics.mean(ratings), 1) if ratings else None,
             spread=round(statistics.pstdev(ratings), 2) if len(ratings) >= 2 else 0.0,
             model_rating=ls.model_rating,
-            highlighters=len(per_student),
+            highlighters=heat.highlighters,
+            heat=heat.runs,
+            passages=heat.passages,
         )
-        if per_student:
-            spread.heat, spread.passages = heat_and_passages(
-                anchor_text(ls.source.text), per_student
-            )
         marked = regions_by_source.get(ls.pk, [])
         spread.regions = [region_percent(r) for regions in marked for r in regions]
         spread.region_markers = len(marked)
@@ -181,7 +274,7 @@ def heat_and_passages(
     text's whitespace is collapsed), so only a moved one has its whitespace tidied.
     """
     counts: Counter = Counter()
-    change = [0] * (len(text) + 1)
+    change: dict[int, int] = {}
     for highlights in per_student:
         spans = []
         quotes = set()
@@ -215,15 +308,17 @@ def heat_and_passages(
             else:
                 merged.append([start, end])
         for start, end in merged:
-            change[start] += 1
-            change[end] -= 1
+            change[start] = change.get(start, 0) + 1
+            change[end] = change.get(end, 0) - 1
     passages = _most_common(counts, limit)
     if not text:
         return [], passages
+    # The running sum, taken only where a count changes (the text has thousands of
+    # characters and a class a few hundred span ends).
     runs: list[tuple[str, int]] = []
-    start, count = 0, change[0]
-    for i in range(1, len(text)):
-        if change[i]:
+    start, count = 0, change.get(0, 0)
+    for i in sorted(change):
+        if 0 < i < len(text) and change[i]:
             runs.append((text[start:i], count))
             start, count = i, count + change[i]
     runs.append((text[start:], count))

@@ -73,31 +73,38 @@ def _class_list(assignment: Assignment) -> list[Enrolment]:
     )
 
 
-def _annotations_for_class(assignment: Assignment) -> list[SourceAnnotation]:
-    """The class's analyses with what the rows and the spreads read, and no more.
+def _annotations_for_class(assignment: Assignment) -> list[insight.ClassAnnotation]:
+    """The class's analyses with what the rows and the spreads read, and no more, as
+    plain rows rather than model instances (a class of 30 has 210).
 
     Not the students' written answers, which would be decoded only to be thrown away.
-    The highlights (a class of 30 has thousands) arrive as JSON text and are decoded by
-    orjson, about twice as fast as the json module Django's JSONField uses.
+    The highlights (a class of 30 has thousands) arrive as JSON text, decoded only for a
+    source whose heat is not already known (`insight.class_heat`), by orjson, about twice
+    as fast as the json module Django's JSONField uses.
     """
-    annotations = list(
+    rows = (
         SourceAnnotation.objects.filter(assignment=assignment)
-        .only(
-            "assignment",
-            "student",
-            "lesson_source",
+        .annotate(
+            highlights_json=Cast("highlights", TextField()),
+            regions_json=Cast("regions", TextField()),
+        )
+        .values_list(
+            "pk",
+            "student_id",
+            "lesson_source_id",
             "rating",
             "status",
             "prediction",
             "revealed_at",
-            "regions",
+            "regions_json",
+            "highlights_json",
         )
-        .annotate(highlights_json=Cast("highlights", TextField()))
+        .order_by()
     )
-    for annotation in annotations:
-        annotation.highlights = orjson.loads(annotation.highlights_json or "[]")
-        del annotation.highlights_json
-    return annotations
+    return [
+        insight.ClassAnnotation(*row[:7], orjson.loads(row[7] or "[]"), row[8] or "[]")
+        for row in rows
+    ]
 
 
 def class_data(assignment: Assignment):
@@ -148,7 +155,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": stage,
             "stage_label": STAGES[stage],
             "stages": [(key, label, stage_counts[key]) for key, label in STAGES.items()],
-            "spreads": insight.source_spreads(lesson_sources, rows, annotations),
+            "spreads": insight.source_spreads(
+                lesson_sources,
+                rows,
+                annotations,
+                insight.class_heat(assignment.pk, lesson_sources, annotations),
+            ),
             "predictions": _predictions(assignment, lesson_sources, rows, annotations),
             "judgements": insight.judgement_bars(handed_in),
             "judged": sum(1 for s in handed_in if s.judgement),

@@ -43,6 +43,7 @@ class _Plan:
     slots: tuple[tuple[int, str], ...]
     iterable_class: type
     model: type
+    converters: dict
 
 
 class _Replay:
@@ -105,7 +106,10 @@ class Prepared:
             if not found:
                 raise NotPreparable(f"{name} did not reach the SQL's parameters unchanged")
             slots += [(i, name) for i in found]
+        # What turns each column's database value into Python's, worked out once too.
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
         return _Plan(
+            converters=compiler.get_converters(fields),
             compiler=compiler,
             sql=sql,
             params=tuple(params),
@@ -127,6 +131,7 @@ class Prepared:
         compiler = copy.copy(plan.compiler)
         compiler.connection = connections[using]
         compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)
+        compiler.get_converters = lambda expressions: plan.converters
         queryset = QuerySet(model=plan.model, query=_Replay(plan.compiler.query, compiler))
         queryset._db = using
         return list(plan.iterable_class(queryset))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 
 from django import template
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.text import get_text_list
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from sources.text import mark_first_uses
 
@@ -88,32 +88,50 @@ def rating_word(value) -> str:
         return ""
 
 
-@register.simple_tag
-def rating_cells(ratings) -> SafeString:
+@register.simple_tag(takes_context=True)
+def rating_cells(context, ratings) -> SafeString:
     """A dashboard row's rating cells, built here rather than in a template loop: a class
-    of 30 with seven sources has 210 of them, and the template spent longer on each."""
+    of 30 with seven sources has 210 of them, and the template spent longer on each.
+
+    There are six different cells (ratings 1 to 5, and not rated): each is built once a
+    page, in the page's language, and kept for the rows after it in the template's render
+    context. Every value is escaped (`_escaped`), as `format_html` would."""
+    key = (rating_cells, get_language())
+    built = context.render_context.get(key)
+    if built is None:
+        built = context.render_context[key] = {}
     cells = []
-    not_rated = format_html(
-        '<td class="text-center">'
-        '<span class="rating-cell rating-none" aria-label="{}">·</span></td>',
-        _("not rated"),
-    )
     for rating in ratings:
-        if rating:
-            word = rating_word(rating)
-            cells.append(
-                format_html(
-                    '<td class="text-center"><span class="rating-cell rating-{}" title="{}">{}'
-                    '<span class="visually-hidden"> {}</span></span></td>',
-                    rating,
-                    word,
-                    rating,
-                    word,
-                )
-            )
-        else:
-            cells.append(not_rated)
+        shown = rating or None  # 0 is not a rating: not rated, as None
+        cell = built.get(shown)
+        if cell is None:
+            cell = built[shown] = _rating_cell(shown)
+        cells.append(cell)
     return SafeString("".join(cells))
+
+
+def _rating_cell(rating) -> str:
+    if rating is None:
+        not_rated = _escaped(_("not rated"))
+        return (
+            '<td class="text-center"><span class="rating-cell rating-none" '
+            f'aria-label="{not_rated}">·</span></td>'
+        )
+    value, word = _escaped(rating), _escaped(rating_word(rating))
+    return (
+        f'<td class="text-center"><span class="rating-cell rating-{value}" title="{word}">'
+        f'{value}<span class="visually-hidden"> {word}</span></span></td>'
+    )
+
+
+@register.simple_tag
+def done_of(done, total) -> SafeString:
+    """“3 of 7”: how many of the lesson's sources a dashboard row's student has done.
+    A tag rather than a translated block in the template, which cost as much again for
+    each of a class's rows; the words are the same string (`_`), the numbers escaped."""
+    return SafeString(
+        _("%(done)s of %(total)s") % {"done": _escaped(done), "total": _escaped(total)}
+    )
 
 
 @register.simple_tag
@@ -121,30 +139,61 @@ def heat_text(runs) -> SafeString:
     """The dashboard's source text, each run marked with how many students highlighted
     it. Built here rather than in a template loop: a source's text is cut into dozens of
     runs, and each marked one said its count twice (in a tooltip and to screen readers),
-    which in the template was two translated blocks per run."""
+    which in the template was two translated blocks per run. Every value is escaped
+    (`_escaped`), as `format_html` would."""
     said: dict[int, tuple[str, str]] = {}
     parts = []
     for text, count in runs:
         if not count:
-            parts.append(conditional_escape(text))
+            parts.append(_escaped(text))
             continue
         if count not in said:
-            said[count] = (
-                _("highlighted by %(students)s") % {"students": count},
-                _("(highlighted by %(students)s)") % {"students": count},
-            )
+            tooltip = _("highlighted by %(students)s") % {"students": count}
+            spoken = _("(highlighted by %(students)s)") % {"students": count}
+            said[count] = (_escaped(tooltip), _escaped(spoken))
         tooltip, spoken = said[count]
         parts.append(
-            format_html(
-                '<mark class="heat heat-{}" title="{}">{}<span class="visually-hidden"> {}'
-                "</span></mark>",
-                min(count, 4),
-                tooltip,
-                text,
-                spoken,
-            )
+            f'<mark class="heat heat-{min(count, 4)}" title="{tooltip}">{_escaped(text)}'
+            f'<span class="visually-hidden"> {spoken}</span></mark>'
         )
     return SafeString("".join(parts))
+
+
+@register.simple_tag
+def passage_items(passages) -> SafeString:
+    """The dashboard's most highlighted passages of a source, each `<li>` with how many
+    students highlighted it. A tag rather than a template loop, which cost a translated
+    block per passage; the words are the same string (`ngettext`), the values escaped."""
+    items = []
+    for quote, count in passages:
+        students = ngettext("%(counter)s student", "%(counter)s students", count)
+        students %= {"counter": _escaped(count)}
+        items.append(f"<li><q>{_escaped(quote)}</q> — {students}</li>")
+    return SafeString("".join(items))
+
+
+@register.simple_tag
+def bar_rows(bars, marked) -> SafeString:
+    """A bar table's rows (`_bars.html`), one for each `insight.Bar`: its label, a meter as
+    long as its share of the largest count, and the count. The row whose value is `marked`
+    (the teacher's or the student's own) says so. A tag rather than a template loop: the
+    dashboard draws nine of these tables, and the loop's nodes cost more than the rest of
+    each. Every value is escaped (`_escaped`), as the template did."""
+    rows = []
+    for bar in bars:
+        label = _escaped(bar.label)
+        if marked and bar.value == marked:
+            yours = _escaped(_("your judgement"))
+            row = f'<tr class="bar-model"><th scope="row" class="fw-normal">{label} '
+            row += f'<span class="badge model-badge">{yours}</span></th>'
+        else:
+            row = f'<tr><th scope="row" class="fw-normal">{label}</th>'
+        rows.append(
+            f'{row}<td class="bar-cell"><meter class="bar" min="0" max="100" '
+            f'value="{_escaped(bar.percent)}" aria-hidden="true"></meter>'
+            f'<span class="bar-count">{_escaped(bar.count)}</span></td></tr>'
+        )
+    return SafeString("\n".join(rows))
 
 
 def _escaped(value) -> str:

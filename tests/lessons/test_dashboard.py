@@ -313,6 +313,29 @@ def test_each_rating_is_in_its_sources_column_with_its_word_and_a_dot_for_unrate
     assert '<span class="visually-hidden"> Very reliable</span>' in c
 
 
+def test_in_french_each_row_counts_its_sources_and_names_its_ratings_in_french(
+    teacher_client, classroom, assignment, ada, ben
+):
+    """The page builds each kind of rating cell once and reuses it: every row still shows
+    its own ratings, in the page's language, as does its count of sources done."""
+    enrol(classroom, ada, ben)
+    annotate(assignment, ada, source(assignment, "A"), rating=2)
+    annotate(assignment, ben, source(assignment, "A"), rating=2, status="in_progress")
+    annotate(assignment, ben, source(assignment, "B"), rating=5)
+    response = teacher_client.get(dashboard(assignment), headers={"accept-language": "fr"})
+    content = response.content.decode()
+    assert response.headers["Content-Language"] == "fr"
+    rows = grid(content)
+    assert rows["Ada Archer"][1:5] == ["1 sur 3", "2 Plutôt peu fiable", "·", "·"]
+    assert rows["Ben Baker"][1:5] == ["1 sur 3", "2 Plutôt peu fiable", "5 Très fiable", "·"]
+    a, b = grid_cells_html(content, "Ada Archer")[2:4]
+    assert a == (
+        '<span class="rating-cell rating-2" title="Plutôt peu fiable">2'
+        '<span class="visually-hidden"> Plutôt peu fiable</span></span>'
+    )
+    assert b == '<span class="rating-cell rating-none" aria-label="non évaluée">·</span>'
+
+
 def test_the_grid_has_one_column_per_source_in_lesson_order(teacher_client, assignment):
     content = teacher_client.get(dashboard(assignment)).content.decode()
     head = content.split('ratings-grid">')[1].split("</thead>")[0]

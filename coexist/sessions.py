@@ -36,10 +36,16 @@ class SessionStore(db.SessionStore):
         return session
 
     def load(self):
-        data = super().load()
-        if data.get(BACKEND_SESSION_KEY) == _DJANGOS_BACKEND:
-            data[BACKEND_SESSION_KEY] = BACKEND
-        return data
+        return _upgraded(super().load())
+
+    async def aload(self):
+        return _upgraded(await super().aload())
+
+
+def _upgraded(data: dict) -> dict:
+    if data.get(BACKEND_SESSION_KEY) == _DJANGOS_BACKEND:
+        data[BACKEND_SESSION_KEY] = BACKEND
+    return data
 
 
 class ModelBackend(auth_backends.ModelBackend):

@@ -74,3 +74,15 @@ def test_logging_in_records_this_backend(client, student):
     )
     assert response.status_code == 302
     assert client.session[BACKEND_SESSION_KEY] == BACKEND
+
+
+def test_an_older_session_is_read_as_this_backends_by_async_code_too(monkeypatch):
+    import asyncio
+
+    from django.contrib.sessions.backends import db
+
+    async def stored(self):
+        return {BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"}
+
+    monkeypatch.setattr(db.SessionStore, "aload", stored)
+    assert asyncio.run(SessionStore("k" * 32).aload()) == {BACKEND_SESSION_KEY: BACKEND}

@@ -199,13 +199,23 @@ def _start_app_server(started: _Started, env: dict[str, str], log_dir: Path, n: 
             cwd=ROOT,
             stdout=log,
             stderr=log,
+            start_new_session=True,  # its own process group, so stop() reaches the workers too
         )
     finally:
         os.close(log)
 
     def stop() -> None:
         process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no keep-alive wait
-        _stop(process, timeout=10)
+        try:
+            _stop(process, timeout=10)
+        finally:
+            # A worker can outlive its master: gunicorn's threaded worker, told to quit
+            # while it is handing a request to its threads, can deadlock in its own
+            # shutdown, orphaned and holding its threads.
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     started.stops.append(stop)
     return f"http://127.0.0.1:{port}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import contextlib
 import os
 import re
 import secrets
@@ -212,10 +213,8 @@ def _start_app_server(started: _Started, env: dict[str, str], log_dir: Path, n: 
             # A worker can outlive its master: gunicorn's threaded worker, told to quit
             # while it is handing a request to its threads, can deadlock in its own
             # shutdown, orphaned and holding its threads.
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     started.stops.append(stop)
     return f"http://127.0.0.1:{port}"

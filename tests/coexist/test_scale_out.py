@@ -15,9 +15,9 @@ PostgreSQL whichever database the rest of the suite uses.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-import contextlib
 import os
 import re
 import secrets

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core import serializers
 from django.db import connection
+from django.test.utils import override_settings
 
 from coexist.teacher_permissions import ensure_teachers_group
 from lessons.models import (
@@ -127,9 +128,20 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.engine_independent)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing_for_worlds():
+    """The worlds built once per module (the XSS corpus, the demo's pages) hash their
+    accounts' passwords quickly too: Django's own hasher took half a second each."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(scope="session")

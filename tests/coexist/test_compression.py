@@ -58,3 +58,35 @@ def test_only_text_is_compressed(content_type, compressed):
         assert gzip.decompress(response.content) == BODY
     else:
         assert response.content == BODY
+
+
+def _compress(body: bytes, accept: str = "gzip", **headers):
+    def view(request):
+        response = HttpResponse(body, content_type="text/html; charset=utf-8")
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+
+    middleware = CompressTextMiddleware(view)
+    return middleware(RequestFactory().get("/", HTTP_ACCEPT_ENCODING=accept))
+
+
+def test_each_response_carries_a_name_of_random_length_against_breach():
+    sizes = set()
+    for _ in range(30):
+        response = _compress(BODY)
+        assert gzip.decompress(response.content) == BODY
+        assert response.headers["Content-Length"] == str(len(response.content))
+        assert response.content[3] & 0x08  # FNAME: the random-length name is there
+        sizes.add(len(response.content))
+    assert len(sizes) > 5
+
+
+def test_a_strong_etag_becomes_weak_and_an_encoded_answer_is_left_alone():
+    response = _compress(BODY, ETag='"abc"')
+    assert response.headers["ETag"] == 'W/"abc"'
+    already = _compress(BODY, **{"Content-Encoding": "br"})
+    assert already.content == BODY
+    refused = _compress(BODY, accept="identity")
+    assert refused.content == BODY
+    assert "Accept-Encoding" in refused.headers["Vary"]

@@ -248,7 +248,18 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 # Django's database sessions, read by a prepared query (coexist/sessions.py).
 SESSION_ENGINE = "coexist.sessions"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Each process's rendered parts of pages that are the same for every student, kept
+    # under a digest of every row they show (lessons.views.student._shown_rows_key), so
+    # an edit shows at once; the timeout only frees memory.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "coexist-fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=300)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -8,9 +8,11 @@ asking for JSON, and every JSON answer says what happened in words the page can 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import Counter
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
@@ -20,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -264,6 +267,13 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
     state = assignment.state()
     over = locked or state == Assignment.State.CLOSED  # nothing left to change
     committed = {lesson_source.pk} if annotation and annotation.revealed_at else set()
+    glossary = prepared.GLOSSARY(lesson_id=lesson.pk)
+    held_back = (
+        []
+        if over or (annotation is not None and annotation.status == SourceAnnotation.Status.DONE)
+        else [part for part in lesson_source.held_back if part in ProvenancePart.values]
+    )
+    hidden = _hidden_sources(assignment, [lesson_source], committed)[lesson_source.pk]
     return {
         "assignment": assignment,
         "lesson": lesson,
@@ -275,7 +285,7 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "next": lesson_sources[index + 1] if index + 1 < len(lesson_sources) else None,
         "position": index + 1,
         "prompts": prompts,
-        "glossary": prepared.GLOSSARY(lesson_id=lesson.pk),
+        "glossary": glossary,
         "annotation": annotation,
         "highlights": _highlight_rows(assignment, lesson_source.label, annotation),
         "links": links,
@@ -292,15 +302,43 @@ def _source_page_context(request, assignment: Assignment, label: str) -> dict:
         "link_form": LinkForm(others=others),
         "short": len(prompts) < len(every_prompt),
         # Parts of the provenance the teacher keeps until the analysis is finished.
-        "held_back": []
-        if over or (annotation is not None and annotation.status == SourceAnnotation.Status.DONE)
-        else [part for part in lesson_source.held_back if part in ProvenancePart.values],
-        "hidden": _hidden_sources(assignment, [lesson_source], committed)[lesson_source.pk],
+        "held_back": held_back,
+        "hidden": hidden,
+        # What the page's parts that are the same for every student are cached under.
+        "shown_rows": SimpleLazyObject(
+            lambda: _shown_rows_key(lesson_source, glossary, hidden, held_back)
+        ),
         "class_ratings": _class_ratings(assignment, lesson_source, annotation),
         "prediction_form": PredictionForm(
             initial={"prediction": annotation.prediction if annotation else ""}
         ),
     }
+
+
+def _shown_rows_key(lesson_source: LessonSource, glossary, hidden, held_back) -> str:
+    """A digest of everything the source page's shared parts (heading, text, provenance,
+    citations, glossary) are drawn from: every column of the source, its provenance, its
+    credits and their authors, the lesson's use of it and its glossary, with what this
+    student may see yet, the page's language and the citation style. Any edit to any of
+    them gives another key, so a cached part is never shown stale."""
+    source = lesson_source.source
+    credits = list(source.ordered_credits)
+    rows = [source, source.provenance_or_none, lesson_source, *credits, *glossary]
+    rows += [credit.author for credit in credits]
+    shown = [
+        (type(row).__name__, [getattr(row, f.attname) for f in row._meta.concrete_fields])
+        for row in rows
+        if row is not None
+    ]
+    state = (
+        get_language(),
+        settings.CITATION_STYLE,
+        lesson_source.label,
+        hidden,
+        sorted(held_back),
+        shown,
+    )
+    return hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
 
 
 CLASS_COMPARISON_MINIMUM = 3  # finished analyses before a spread is shown: no one is singled out

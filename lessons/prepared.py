@@ -6,10 +6,21 @@ pages call these instead of building the queryset per request.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 
 from coexist.prepared import Prepared
-from lessons.models import Fact, GlossaryTerm, LessonSource, Prompt, SourceAnnotation
+from lessons.models import (
+    Assignment,
+    Classroom,
+    Enrolment,
+    Fact,
+    GlossaryTerm,
+    LessonSource,
+    Prompt,
+    SourceAnnotation,
+    Submission,
+)
 from sources.models import Interpretation, SourceAuthor
 
 
@@ -82,6 +93,68 @@ def _interpretations_and_chosen(*, lesson_id: int, chosen: int):
         .select_related("historian", "work")
     )
 
+
+# --- The teacher's side: the assignment they teach and the class's work on it --------------
+
+_TEACHER_RELATED = ("lesson__framework", "lesson__answer_format", "classroom")
+
+
+def _any_assignment(*, pk: int):
+    return Assignment.objects.filter(pk=pk).select_related(*_TEACHER_RELATED)[:1]
+
+
+def _taught_assignment(*, pk: int, teacher_id: int):
+    return Assignment.objects.filter(
+        pk=pk, classroom__in=Classroom.objects.filter(teachers=teacher_id)
+    ).select_related(*_TEACHER_RELATED)[:1]
+
+
+def _class_list(*, classroom_id: int, assignment_id: int):
+    given_short = Assignment.short_for.through.objects.filter(
+        assignment=assignment_id, user=OuterRef("student")
+    )
+    return (
+        Enrolment.objects.filter(classroom=classroom_id)
+        .select_related("student")
+        .annotate(short=Exists(given_short))
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+
+
+def _class_annotations(*, assignment_id: int):
+    return (
+        SourceAnnotation.objects.filter(assignment=assignment_id)
+        .annotate(
+            highlights_json=Cast("highlights", TextField()),
+            regions_json=Cast("regions", TextField()),
+        )
+        .values_list(
+            "pk",
+            "student_id",
+            "lesson_source_id",
+            "rating",
+            "status",
+            "prediction",
+            "revealed_at",
+            "regions_json",
+            "highlights_json",
+        )
+        .order_by()
+    )
+
+
+def _class_submissions(*, assignment_id: int):
+    # Not the answers and feedback themselves (up to 20,000 characters each).
+    return Submission.objects.filter(assignment=assignment_id).defer(
+        "answer", "interpretation_reason", "feedback"
+    )
+
+
+ANY_ASSIGNMENT = Prepared(_any_assignment, pk=int)
+TAUGHT_ASSIGNMENT = Prepared(_taught_assignment, pk=int, teacher_id=int)
+CLASS_LIST = Prepared(_class_list, classroom_id=int, assignment_id=int)
+CLASS_ANNOTATIONS = Prepared(_class_annotations, assignment_id=int)
+CLASS_SUBMISSIONS = Prepared(_class_submissions, assignment_id=int)
 
 GLOSSARY = Prepared(_glossary, lesson_id=int)
 FACTS = Prepared(_facts, lesson_id=int)

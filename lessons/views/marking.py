@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, TextField, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coexist.http import reverse_each, wants_json
-from lessons import access, insight
+from lessons import access, insight, prepared
 from lessons.forms.fields import field_errors, rebind
 from lessons.forms.marking import BankCommentForm, FeedbackForm
 from lessons.models import (
@@ -36,7 +35,7 @@ from lessons.models import (
 )
 from lessons.services import citing, marking
 from lessons.services.work import Conflict
-from sources.models import Interpretation, Source
+from sources.models import Source
 
 # The dashboard's filter: everyone, or the students at one stage.
 STAGES = {"all": gettext_lazy("Everyone"), **dict(insight.Stage.choices)}
@@ -50,27 +49,25 @@ ARCHIVED = gettext_lazy(
 
 
 def get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
-    """An assignment of a class the user teaches, or 404."""
-    return get_object_or_404(
-        access.assignments_taught(request.user).select_related(
-            "lesson__framework", "lesson__answer_format", "classroom"
-        ),
-        pk=pk,
-    )
+    """An assignment of a class the user teaches (any class, for an administrator), or
+    404: `access.assignments_taught`, by prepared queries, as every teacher's page for an
+    assignment asks it first."""
+    user = request.user
+    found = None
+    if access.is_teacher(user):
+        if user.is_superuser:
+            found = prepared.ANY_ASSIGNMENT.first(pk=pk)
+        else:
+            found = prepared.TAUGHT_ASSIGNMENT.first(pk=pk, teacher_id=user.pk)
+    if found is None:
+        raise Http404("No such assignment among your classes")
+    return found
 
 
 def _class_list(assignment: Assignment) -> list[Enrolment]:
     """The class's students, in register order (surname, first name), each with `short`:
     whether this assignment gives them the framework's short version."""
-    given_short = Assignment.short_for.through.objects.filter(
-        assignment=assignment, user=OuterRef("student")
-    )
-    return list(
-        Enrolment.objects.filter(classroom=assignment.classroom)
-        .select_related("student")
-        .annotate(short=Exists(given_short))
-        .order_by("student__last_name", "student__first_name", "student__username")
-    )
+    return prepared.CLASS_LIST(classroom_id=assignment.classroom_id, assignment_id=assignment.pk)
 
 
 def _annotations_for_class(assignment: Assignment) -> list[insight.ClassAnnotation]:
@@ -82,25 +79,7 @@ def _annotations_for_class(assignment: Assignment) -> list[insight.ClassAnnotati
     source whose heat is not already known (`insight.class_heat`), by orjson, about twice
     as fast as the json module Django's JSONField uses.
     """
-    rows = (
-        SourceAnnotation.objects.filter(assignment=assignment)
-        .annotate(
-            highlights_json=Cast("highlights", TextField()),
-            regions_json=Cast("regions", TextField()),
-        )
-        .values_list(
-            "pk",
-            "student_id",
-            "lesson_source_id",
-            "rating",
-            "status",
-            "prediction",
-            "revealed_at",
-            "regions_json",
-            "highlights_json",
-        )
-        .order_by()
-    )
+    rows = prepared.CLASS_ANNOTATIONS(assignment_id=assignment.pk)
     return [
         insight.ClassAnnotation(*row[:7], orjson.loads(row[7] or "[]"), row[8] or "[]")
         for row in rows
@@ -109,20 +88,12 @@ def _annotations_for_class(assignment: Assignment) -> list[insight.ClassAnnotati
 
 def class_data(assignment: Assignment):
     """Everything the dashboard and exports need, in five queries."""
-    lesson_sources = list(
-        assignment.lesson.lesson_sources.select_related("source").order_by("order", "pk")
-    )
+    lesson_sources = prepared.LESSON_SOURCES(lesson_id=assignment.lesson_id)
     enrolments = _class_list(assignment)
     annotations = _annotations_for_class(assignment)
     # Not the answers and feedback themselves (up to 20,000 characters each): no row reads them.
-    submissions = list(
-        Submission.objects.filter(assignment=assignment).defer(
-            "answer", "interpretation_reason", "feedback"
-        )
-    )
-    interpretations = list(
-        Interpretation.objects.filter(lessons=assignment.lesson_id).select_related("historian")
-    )
+    submissions = prepared.CLASS_SUBMISSIONS(assignment_id=assignment.pk)
+    interpretations = prepared.interpretations(assignment.lesson_id, None)
     rows = insight.student_rows(enrolments, lesson_sources, annotations, submissions)
     return lesson_sources, rows, annotations, submissions, interpretations
 

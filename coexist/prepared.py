@@ -20,13 +20,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
-# Stand-ins no real value takes: far below any primary key, and text no one types. The
-# text has both cases and the characters LIKE escapes, so a lookup that would change a
+# Stand-ins: numbers near the top of a 32-bit integer column's range (so that no lookup
+# finds them out of range and drops the condition), and text no one types. The text has
+# both cases and the characters LIKE escapes, so a lookup that would change a
 # value (iexact on SQLite, contains, startswith) is caught when the plan is made.
-_INT_STAND_IN = -(2**52)
+_INT_STAND_IN = 2_147_000_000
 _TEXT_STAND_IN = "\x1fPrepared %_\\ {}\x1f"
 
 
@@ -78,7 +80,7 @@ class Prepared:
 
     def stand_ins(self) -> dict:
         return {
-            name: (_INT_STAND_IN - i if kind is int else _TEXT_STAND_IN.format(name))
+            name: (_INT_STAND_IN + i if kind is int else _TEXT_STAND_IN.format(name))
             for i, (name, kind) in enumerate(self.kinds.items())
         }
 
@@ -97,7 +99,10 @@ class Prepared:
         if queryset._prefetch_related_lookups:
             raise NotPreparable("a prepared query cannot prefetch")
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise NotPreparable("a stand-in made a condition impossible") from None
         slots = []
         for name, stand_in in stand_ins.items():
             if str(stand_in) in sql:
@@ -139,3 +144,80 @@ class Prepared:
     def first(self, **values):
         rows = self(**values)
         return rows[0] if rows else None
+
+
+class PreparedUpdate:
+    """An UPDATE whose SQL Django builds once per process, as `Prepared` does for reads.
+
+    `PreparedUpdate(build, where={"pk": int}, values=["title"], json=["page"])`:
+    `build(**stand_ins)` returns `(queryset, changes)`, the rows and what
+    `QuerySet.update` would be given besides `values` (expressions such as
+    `F("version") + 1`, which may use the `json` stand-ins as `Value`s). Each name in
+    `values` is set from the call's value of it, adapted by its field as Django adapts a
+    plain value (`get_db_prep_save`); each `json` value is adapted as JSON. Calling it
+    runs the UPDATE and returns how many rows it changed.
+    """
+
+    def __init__(self, build, *, where: dict[str, type], values=(), json=()):
+        self.build = build
+        self.where = where
+        self.values = tuple(values)
+        self.json = tuple(json)
+        self._plans: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+
+    def _plan(self, alias: str) -> tuple:
+        plan = self._plans.get(alias)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.setdefault(alias, self._make_plan(alias))
+        return plan
+
+    def _make_plan(self, alias: str) -> tuple:
+        from django.db.models import JSONField, Value
+        from django.db.models.sql import UpdateQuery
+
+        stand_ins = Prepared(self.build, **self.where).stand_ins()
+        texts = {name: _TEXT_STAND_IN.format(name) for name in (*self.values, *self.json)}
+        queryset, changes = self.build(
+            **stand_ins, **{name: Value(texts[name]) for name in self.json}
+        )
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values({**changes, **{name: Value(texts[name]) for name in self.values}})
+        try:
+            sql, params = query.get_compiler(alias).as_sql()
+        except EmptyResultSet:
+            raise NotPreparable("a stand-in made a condition impossible") from None
+        model = queryset.model
+        slots = []
+        for name, stand_in in {**stand_ins, **texts}.items():
+            if str(stand_in) in sql:
+                raise NotPreparable(f"{name} was written into the SQL itself")
+            found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
+            if len(found) != 1:
+                raise NotPreparable(f"{name} did not reach the SQL's parameters once, unchanged")
+            if name in self.values:
+                adapt = model._meta.get_field(name).get_db_prep_save
+            elif name in self.json:
+                adapt = JSONField().get_db_prep_save
+            else:
+                adapt = None
+            slots.append((found[0], name, adapt))
+        return sql, tuple(params), tuple(slots)
+
+    def __call__(self, *, using: str = "default", **given) -> int:
+        expected = {*self.where, *self.values, *self.json}
+        if given.keys() != expected:
+            raise TypeError(f"expected the values {sorted(expected)}, got {sorted(given)}")
+        sql, template, slots = self._plan(using)
+        connection = connections[using]
+        params = list(template)
+        for i, name, adapt in slots:
+            value = given[name]
+            if adapt is not None:
+                params[i] = adapt(value, connection=connection)
+            else:
+                params[i] = value if type(value) is self.where[name] else self.where[name](value)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount

@@ -18,6 +18,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from coexist.prepared import PreparedUpdate
 from lessons.models import (
     HIGHLIGHTS_MAX,
     REGIONS_MAX,
@@ -107,8 +108,11 @@ class MergedResponses(Func):
 
     output_field = JSONField()
 
-    def __init__(self, page: dict[str, str | None], field: str = "responses"):
-        super().__init__(F(field), Value(page, output_field=JSONField()))
+    def __init__(self, page, field: str = "responses"):
+        # `page`: the page's answers, or an expression standing for them (PreparedUpdate).
+        if not hasattr(page, "resolve_expression"):
+            page = Value(page, output_field=JSONField())
+        super().__init__(F(field), page)
 
     def as_sqlite(self, compiler, connection, **extra):
         # json_patch follows RFC 7396: a null in the patch deletes the key.
@@ -122,6 +126,41 @@ class MergedResponses(Func):
             arg_joiner=" || ",
             **extra,
         )
+
+
+# The two autosaves' guarded UPDATEs, built once per process (coexist.prepared): building
+# them cost Django more than SQLite takes to run them.
+SAVE_ANALYSIS = PreparedUpdate(
+    lambda assignment_id, student_id, lesson_source_id, version, page: (
+        SourceAnnotation.objects.filter(
+            assignment=assignment_id,
+            student=student_id,
+            lesson_source=lesson_source_id,
+            version=version,
+        ),
+        {"responses": MergedResponses(page), "version": F("version") + 1},
+    ),
+    where={"assignment_id": int, "student_id": int, "lesson_source_id": int, "version": int},
+    values=["rating", "rating_reason", "status", "updated_at"],
+    json=["page"],
+)
+ANSWER_FIELDS = {
+    "judgement",
+    "preferred_interpretation_id",
+    "interpretation_reason",
+    "answer",
+    "cited",
+}
+SAVE_ANSWER = PreparedUpdate(
+    lambda assignment_id, student_id, version: (
+        Submission.objects.unlocked().filter(
+            assignment=assignment_id, student=student_id, version=version
+        ),
+        {"version": F("version") + 1},
+    ),
+    where={"assignment_id": int, "student_id": int, "version": int},
+    values=[*sorted(ANSWER_FIELDS), "updated_at"],
+)
 
 
 def save_analysis(
@@ -156,8 +195,14 @@ def save_analysis(
             # made the row at version 0 with no analysis in it yet: fill it in.
             pass
     page = {key: None for key in prompt_keys} | responses
-    updated = SourceAnnotation.objects.filter(**key, version=version).update(
-        **fields, responses=MergedResponses(page), version=F("version") + 1, updated_at=now
+    updated = SAVE_ANALYSIS(
+        assignment_id=assignment.pk,
+        student_id=student.pk,
+        lesson_source_id=lesson_source_id,
+        version=version,
+        **fields,
+        page=page,
+        updated_at=now,
     )
     if not updated:
         raise Conflict(SourceAnnotation.objects.filter(**key).first())
@@ -302,13 +347,22 @@ def save_answer(*, assignment, student, version: int, **fields) -> Saved:
         except IntegrityError:
             raise Conflict(Submission.objects.get(**key)) from None
         return Saved(1, now)
-    if "sections" in fields:
-        fields["sections"] = MergedResponses(fields["sections"], "sections")
-    updated = (
-        Submission.objects.unlocked()
-        .filter(**key, version=version)
-        .update(**fields, version=F("version") + 1, updated_at=now)
-    )
+    if fields.keys() != ANSWER_FIELDS:
+        if "sections" in fields:
+            fields["sections"] = MergedResponses(fields["sections"], "sections")
+        updated = (
+            Submission.objects.unlocked()
+            .filter(**key, version=version)
+            .update(**fields, version=F("version") + 1, updated_at=now)
+        )
+    else:
+        updated = SAVE_ANSWER(
+            assignment_id=assignment.pk,
+            student_id=student.pk,
+            version=version,
+            **fields,
+            updated_at=now,
+        )
     if not updated:
         current = Submission.objects.filter(**key).first()
         _raise_if_locked(current)

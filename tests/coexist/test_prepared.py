@@ -11,7 +11,7 @@ from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
 from coexist.models import User
-from coexist.prepared import NotPreparable, Prepared
+from coexist.prepared import NotPreparable, Prepared, PreparedUpdate
 from lessons.models import Classroom
 from tests.factories import make_pupils
 
@@ -125,3 +125,83 @@ def test_it_refuses_wrong_values_and_kinds():
     prepared = Prepared(lambda name: Classroom.objects.filter(name=name), name=str)
     with pytest.raises(TypeError, match="expected the values"):
         prepared(nom="7A")
+
+
+# --- Prepared UPDATEs ----------------------------------------------------------------------
+
+
+def test_an_update_changes_the_rows_it_names_and_counts_them(classes):
+    archive = PreparedUpdate(
+        lambda pk: (Classroom.objects.filter(pk=pk), {}),
+        where={"pk": int},
+        values=["name", "archived"],
+    )
+    assert archive(pk=classes[0].pk, name="7A renamed", archived=True) == 1
+    assert archive(pk=999999, name="nobody", archived=True) == 0
+    classes[0].refresh_from_db()
+    assert (classes[0].name, classes[0].archived) == ("7A renamed", True)
+    assert Classroom.objects.get(pk=classes[1].pk).name == "7B"
+
+
+def test_an_update_adapts_json_dates_and_nones_as_the_orm_does(student):
+    from django.utils import timezone
+
+    from lessons.models import SourceAnnotation
+    from lessons.services.work import SAVE_ANALYSIS
+    from tests.lessons.factories import make_assignment, make_classroom, make_lesson
+
+    assignment = make_assignment(make_classroom(students=[student]), make_lesson(sources=1))
+    lesson_source = assignment.lesson.lesson_sources.get()
+    row = SourceAnnotation.objects.create(
+        assignment=assignment,
+        student=student,
+        lesson_source=lesson_source,
+        responses={"origin": "kept", "purpose": "old"},
+        rating=2,
+        version=1,
+    )
+    when = timezone.now()
+    saved = SAVE_ANALYSIS(
+        assignment_id=assignment.pk,
+        student_id=student.pk,
+        lesson_source_id=lesson_source.pk,
+        version=1,
+        rating=None,
+        rating_reason="<b>why</b> “quoted”",
+        status=SourceAnnotation.Status.DONE,
+        page={"purpose": "new", "content": None},
+        updated_at=when,
+    )
+    assert saved == 1
+    row.refresh_from_db()
+    assert row.responses == {"origin": "kept", "purpose": "new"}
+    assert (row.rating, row.rating_reason, row.status) == (None, "<b>why</b> “quoted”", "done")
+    assert (row.version, row.updated_at) == (2, when)
+    stale = dict(
+        assignment_id=assignment.pk,
+        student_id=student.pk,
+        lesson_source_id=lesson_source.pk,
+        rating=1,
+        rating_reason="",
+        status="in_progress",
+        page={},
+        updated_at=when,
+    )
+    assert SAVE_ANALYSIS(version=1, **stale) == 0  # an old version changes nothing
+
+
+def test_an_update_refuses_what_it_cannot_replay():
+    prepared = PreparedUpdate(
+        lambda pk: (Classroom.objects.filter(pk=pk, name__contains="x"), {}),
+        where={"pk": int},
+        values=["name"],
+    )
+    with pytest.raises(TypeError, match="expected the values"):
+        prepared(pk=1)
+    written_in = PreparedUpdate(
+        lambda pk: (Classroom.objects.extra(where=[f"id = {pk}"]), {}),
+        where={"pk": int},
+        values=["name"],
+    )
+    with pytest.raises(NotPreparable, match="into the SQL"):
+        written_in(pk=1, name="x")

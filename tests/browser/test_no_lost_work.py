@@ -232,6 +232,11 @@ def test_with_javascript_the_comment_bank_changes_without_losing_the_marking(
     assert dialogs == []  # sending the form itself never asks "leave this page?"
 
 
+# Without JavaScript each button sends the whole form and the page comes back from the
+# server: with both test workers busy that has taken longer than Playwright's 5 s.
+RELOAD = 15_000
+
+
 def test_without_javascript_the_bank_buttons_bring_the_marking_back(
     page: Page, browser: Browser, live_server, log_in, revision, assert_accessible, screenshot_dir
 ):
@@ -245,21 +250,21 @@ def test_without_javascript_the_bank_buttons_bring_the_marking_back(
 
         page.get_by_label("New comment for your bank").fill(KEPT)
         page.get_by_role("button", name="Keep", exact=True).click()
-        expect(page.get_by_text("Added to your comment bank.")).to_be_visible()
+        expect(page.get_by_text("Added to your comment bank.")).to_be_visible(timeout=RELOAD)
         expect(bank_buttons(page)).to_have_count(5)
         expect_feedback_kept(page)
         expect(page.get_by_label("New comment for your bank")).to_have_value("")
 
         page.get_by_label("New comment for your bank").fill("Half a thought")
         page.get_by_role("button", name=re.compile("^Remove “A useful source can still")).click()
-        expect(page.get_by_text("Removed from your comment bank.")).to_be_visible()
+        expect(page.get_by_text("Removed from your comment bank.")).to_be_visible(timeout=RELOAD)
         expect(bank_buttons(page)).to_have_count(4)
         expect_feedback_kept(page)
         expect(page.get_by_label("New comment for your bank")).to_have_value("Half a thought")
 
         # Enter in the bank box keeps the comment, not the marking form's first action.
         page.get_by_label("New comment for your bank").press("Enter")
-        expect(page.get_by_text("Added to your comment bank.")).to_be_visible()
+        expect(page.get_by_text("Added to your comment bank.")).to_be_visible(timeout=RELOAD)
         expect(bank_buttons(page)).to_have_count(5)
         expect_feedback_kept(page)
         assert_nothing_marked()
@@ -277,7 +282,9 @@ def test_without_javascript_the_bank_buttons_bring_the_marking_back(
 
         # Enter in the mark box only saves: the work is not returned to the student.
         page.get_by_role("spinbutton", name="Mark for U").press("Enter")
-        expect(page.get_by_text("Feedback for Amara saved; not returned yet.")).to_be_visible()
+        expect(page.get_by_text("Feedback for Amara saved; not returned yet.")).to_be_visible(
+            timeout=RELOAD
+        )
         work = the_work("student1")
         assert (work.feedback, work.mark, work.mark_out_of) == (FEEDBACK, 7, 8)
         assert (work.status, work.returned_at) == (Submission.Status.SUBMITTED, None)

@@ -115,9 +115,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     parametrizes by browser (any test with a `page` argument), which can bring other
     tests after them; so sort again, last. tests/browser/conftest.py has each
     transactional test put back what the migrations made.
+
+    Within each part, the files that take longest start first (LONGEST_FIRST), so that
+    neither worker is left running one of them alone at the end.
     """
 
-    items.sort(key=_transactional)
+    items.sort(key=lambda item: (_transactional(item), _not_long(item)))
+
+
+# The slowest files, slowest first (seconds on the development machine): started first,
+# they run while the other worker takes the many short files.
+LONGEST_FIRST = (
+    "tests/coexist/test_xss_corpus.py",  # 60
+    "tests/coexist/test_bench.py",  # 34
+    "tests/coexist/test_backup.py",  # 30
+    "tests/coexist/test_authorisation_matrix.py",  # 25 (50 on PostgreSQL)
+    "tests/coexist/test_scale_out.py",  # 25
+    "tests/coexist/test_serve.py",  # 15
+    "tests/browser/test_student_work.py",  # 40
+    "tests/browser/test_no_lost_work.py",  # 35
+    "tests/browser/test_predict_reveal.py",  # 25
+    "tests/browser/test_admin_accessible.py",  # 21
+    "tests/browser/test_admin_accessible_lessons.py",  # 17
+)
+
+
+def _not_long(item: pytest.Item) -> int:
+    path = item.path.relative_to(ROOT).as_posix()
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
 def _transactional(item: pytest.Item) -> bool:

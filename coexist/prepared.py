@@ -32,6 +32,14 @@ _INT_STAND_IN = 2_147_000_000
 _TEXT_STAND_IN = "\x1fPrepared %_\\ {}\x1f"
 
 
+def _stand_ins(kinds: dict[str, type]) -> dict:
+    """A stand-in for each named value, by its kind."""
+    return {
+        name: (_INT_STAND_IN + i if kind is int else _TEXT_STAND_IN.format(name))
+        for i, (name, kind) in enumerate(kinds.items())
+    }
+
+
 class NotPreparable(Exception):
     """The builder's queryset cannot run as prepared SQL (a value was transformed or
     written into the SQL itself, or it prefetches)."""
@@ -78,12 +86,6 @@ class Prepared:
         self._plans: dict[str, _Plan] = {}
         self._lock = threading.Lock()
 
-    def stand_ins(self) -> dict:
-        return {
-            name: (_INT_STAND_IN + i if kind is int else _TEXT_STAND_IN.format(name))
-            for i, (name, kind) in enumerate(self.kinds.items())
-        }
-
     def _plan(self, alias: str) -> _Plan:
         plan = self._plans.get(alias)
         if plan is not None:
@@ -94,7 +96,7 @@ class Prepared:
             return self._plans[alias]
 
     def _make_plan(self, alias: str) -> _Plan:
-        stand_ins = self.stand_ins()
+        stand_ins = _stand_ins(self.kinds)
         queryset = self.build(**stand_ins).using(alias)
         if queryset._prefetch_related_lookups:
             raise NotPreparable("a prepared query cannot prefetch")
@@ -177,7 +179,7 @@ class PreparedUpdate:
         from django.db.models import JSONField, Value
         from django.db.models.sql import UpdateQuery
 
-        stand_ins = Prepared(self.build, **self.where).stand_ins()
+        stand_ins = _stand_ins(self.where)
         texts = {name: _TEXT_STAND_IN.format(name) for name in (*self.values, *self.json)}
         queryset, changes = self.build(
             **stand_ins, **{name: Value(texts[name]) for name in self.json}

@@ -61,9 +61,14 @@ def classes_taught(user: User) -> QuerySet[Classroom]:
     """The classes a teacher manages (archived ones included; filter with .current())."""
     if not is_teacher(user):
         return Classroom.objects.none()
-    if user.is_superuser:
+    if teaches_every_class(user):
         return Classroom.objects.all()
     return Classroom.objects.taught_by(user)
+
+
+def teaches_every_class(user: User) -> bool:
+    """An administrator who teaches sees every class; other teachers, their own."""
+    return user.is_superuser and is_teacher(user)
 
 
 def enrolments_taught(user: User) -> QuerySet[Enrolment]:
@@ -72,6 +77,12 @@ def enrolments_taught(user: User) -> QuerySet[Enrolment]:
 
 def assignments_taught(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(classroom__in=classes_taught(user))
+
+
+def assignments_taught_by(teacher) -> QuerySet[Assignment]:
+    """`assignments_taught` for a teacher who is not an administrator, given as the user
+    or their id (a query prepared once per process); the caller has asked `is_teacher`."""
+    return Assignment.objects.filter(classroom__in=Classroom.objects.taught_by(teacher))
 
 
 def classes_joined(user: User) -> QuerySet[Classroom]:
@@ -84,7 +95,13 @@ def assignments_for_student(user: User) -> QuerySet[Assignment]:
     """What a student is set: assignments of current classes they belong to."""
     if not can_join_classes(user):
         return Assignment.objects.none()
-    return Assignment.objects.current().filter(classroom__enrolments__student=user)
+    return assignments_set_for(user)
+
+
+def assignments_set_for(student) -> QuerySet[Assignment]:
+    """`assignments_for_student`, given the student or their id (a query prepared once
+    per process); the caller has asked `can_join_classes`."""
+    return Assignment.objects.current().filter(classroom__enrolments__student=student)
 
 
 def students_taught(user: User) -> QuerySet[User]:

@@ -128,7 +128,8 @@ def student_rows(enrolments, lesson_sources, annotations, submissions) -> list[S
 @dataclass(slots=True)
 class ClassAnnotation:
     """One student's analysis of one source as the dashboard reads it: no answers, and
-    the highlights still as the JSON text the database holds (`highlights`, decoded)."""
+    the highlights still as the JSON text the database holds (`class_heat` decodes
+    only what it has to count again)."""
 
     pk: int
     student_id: int
@@ -139,10 +140,6 @@ class ClassAnnotation:
     revealed_at: object
     regions: list
     highlights_json: str
-
-    @property
-    def highlights(self) -> list[dict]:
-        return orjson.loads(self.highlights_json)
 
 
 @dataclass(frozen=True)

@@ -690,10 +690,16 @@ class LessonSourceQuerySet(models.QuerySet):
     def for_student(self, assignment, student, *, also=()) -> LessonSourceQuerySet:
         """What a student sees: the lesson's current sources, and retired ones they
         started or (`also`) cited, in one query."""
+        return self.seen_by(
+            lesson=assignment.lesson_id, assignment=assignment, student=student, also=also
+        )
+
+    def seen_by(self, *, lesson, assignment, student, also=()) -> LessonSourceQuerySet:
+        """`for_student`, given rows or their ids (a query prepared once per process)."""
         started = SourceAnnotation.objects.filter(
             lesson_source=OuterRef("pk"), assignment=assignment, student=student
         )
-        return self.filter(lesson=assignment.lesson_id).filter(
+        return self.filter(lesson=lesson).filter(
             Q(retired=False) | Q(Exists(started)) | Q(pk__in=list(also))
         )
 

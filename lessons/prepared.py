@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 
 from coexist.prepared import Prepared
+from lessons import access
 from lessons.models import (
     Assignment,
-    Classroom,
     Enrolment,
     Fact,
     GlossaryTerm,
@@ -55,12 +55,8 @@ def _lesson_sources(*, lesson_id: int):
 def _student_lesson_sources(*, lesson_id: int, assignment_id: int, student_id: int):
     """`LessonSource.objects.for_student` with nothing cited: the current sources and
     the retired ones the student started."""
-    started = SourceAnnotation.objects.filter(
-        lesson_source=OuterRef("pk"), assignment=assignment_id, student=student_id
-    )
     return (
-        LessonSource.objects.filter(lesson=lesson_id)
-        .filter(Q(retired=False) | Q(Exists(started)))
+        LessonSource.objects.seen_by(lesson=lesson_id, assignment=assignment_id, student=student_id)
         .select_related("source__provenance")
         .order_by("order", "pk")
     )
@@ -104,9 +100,9 @@ def _any_assignment(*, pk: int):
 
 
 def _taught_assignment(*, pk: int, teacher_id: int):
-    return Assignment.objects.filter(
-        pk=pk, classroom__in=Classroom.objects.filter(teachers=teacher_id)
-    ).select_related(*_TEACHER_RELATED)[:1]
+    return (
+        access.assignments_taught_by(teacher_id).filter(pk=pk).select_related(*_TEACHER_RELATED)[:1]
+    )
 
 
 def _class_list(*, classroom_id: int, assignment_id: int):
@@ -144,7 +140,8 @@ def _class_annotations(*, assignment_id: int):
 
 
 def _class_submissions(*, assignment_id: int):
-    # Not the answers and feedback themselves (up to 20,000 characters each).
+    # Not the answers and feedback themselves (up to 20,000 characters each): no row of
+    # the dashboard or the exports reads them.
     return Submission.objects.filter(assignment=assignment_id).defer(
         "answer", "interpretation_reason", "feedback"
     )

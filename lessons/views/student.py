@@ -79,8 +79,8 @@ def student_required(view):
 def _student_assignment(*, pk: int, student_id: int) -> QuerySet[Assignment]:
     """The assignment `pk` if it is set for the student, with their answer's state."""
     return (
-        Assignment.objects.current()
-        .filter(pk=pk, classroom__enrolments__student=student_id)
+        access.assignments_set_for(student_id)
+        .filter(pk=pk)
         .select_related("lesson__framework", "classroom")
         .annotate(
             mine=FilteredRelation("submissions", condition=Q(submissions__student=student_id))

@@ -31,3 +31,13 @@ errorlog = "-"
 # gunicorn 25+ opens a control socket in $XDG_RUNTIME_DIR or ~/.gunicorn: nothing here uses
 # it, the container's user has no home to write to, and two servers on one host would share it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Once the worker has loaded Django, the settings, URLs and every module: these live
+    as long as the process, so the cyclic garbage collector is told to stop walking them
+    (`gc.freeze`). Each collection then looks only at what requests made: about 0.13 ms
+    of a student's average request less (docs/performance.md)."""
+    import gc
+
+    gc.freeze()

@@ -20,17 +20,35 @@ bind = [env_str("BIND") or f"127.0.0.1:{env_int('PORT', 8000, minimum=1, maximum
 worker_class = "gthread"
 workers = env_int("WEB_WORKERS", 3, minimum=1)
 threads = env_int("WEB_THREADS", 4, minimum=1)
+# Each worker listens on its own socket and the kernel shares new connections out among
+# them. With one shared socket, whichever worker woke first took them: one could hold
+# every kept-alive connection of a class (or of Caddy's pool) while the others idled,
+# halving what the server answers (docs/performance.md). The flip side: a second server
+# started on the same port by mistake shares it too, rather than failing to start. Only for
+# TCP: on a Unix socket each worker would take the path from the one before.
+reuse_port = not any(address.startswith(("unix:", "fd://")) for address in bind)
 
 # One line per request on stdout: time, method, path without the query string, status,
 # duration and the user's id (coexist.middleware.AccessLogMiddleware puts the last two
 # there). gunicorn's own errors and Django's, with tracebacks, go to stderr.
 accesslog = "-"
 access_log_format = "%(t)s %(m)s %({coexist.path}e)s %(s)s %(M)sms user=%({coexist.user}e)s"
+# Makes only the atoms that line names (coexist/accesslog.py): a format naming others needs
+# gunicorn's own logger, "gunicorn.glogging.Logger", back.
+logger_class = "coexist.accesslog.AccessLog"
 errorlog = "-"
 
 # gunicorn 25+ opens a control socket in $XDG_RUNTIME_DIR or ~/.gunicorn: nothing here uses
 # it, the container's user has no home to write to, and two servers on one host would share it.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """gunicorn names the address it listens on only when it opens the socket itself;
+    with a socket per worker (reuse_port) the line would be empty, so it is written here."""
+    if server.cfg.reuse_port:
+        for address in server.cfg.bind:
+            server.log.info("Listening at: http://%s, one socket per worker", address)
 
 
 def post_worker_init(worker):

@@ -18,6 +18,7 @@ Each element is escaped as it is built; the only markup produced is `<i>`.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -225,8 +226,12 @@ _NESTED_TITLE = re.compile(r"\*([^*]+)\*")
 _OPENS_QUOTE = set(" \t\n([{—–-/“‘")
 
 
+@functools.lru_cache(maxsize=4096)
 def _curly(text: str) -> str:
-    """Typographic quotes and apostrophes, judged by the character before each mark."""
+    """Typographic quotes and apostrophes, judged by the character before each mark.
+
+    Kept per process: every list of sources sets each title again, a character at a time.
+    """
     out = []
     for i, char in enumerate(text):
         before = text[i - 1] if i else " "
@@ -261,6 +266,7 @@ def _text(value: str) -> str:
     return escape(_curly(value.strip()))
 
 
+@functools.lru_cache(maxsize=4096)
 def _styled(title: str, style: str) -> str:
     """A title set quoted, italic or roman, with `*…*` marking a title within it (CMOS 14.94)."""
     text = _curly(title.strip())

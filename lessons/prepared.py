@@ -62,6 +62,16 @@ def _student_lesson_sources(*, lesson_id: int, assignment_id: int, student_id: i
     )
 
 
+def _student_source_labels(*, lesson_id: int, assignment_id: int, student_id: int):
+    """`_student_lesson_sources` with only their labels: what an answer's autosave checks
+    its citations against, with no page to draw from the sources' text."""
+    return (
+        LessonSource.objects.seen_by(lesson=lesson_id, assignment=assignment_id, student=student_id)
+        .only("label")
+        .order_by("order", "pk")
+    )
+
+
 def _statuses(*, assignment_id: int, student_id: int):
     return SourceAnnotation.objects.filter(
         assignment=assignment_id, student=student_id
@@ -161,6 +171,9 @@ LESSON_SOURCES = Prepared(_lesson_sources, lesson_id=int)
 STUDENT_LESSON_SOURCES = Prepared(
     _student_lesson_sources, lesson_id=int, assignment_id=int, student_id=int
 )
+STUDENT_SOURCE_LABELS = Prepared(
+    _student_source_labels, lesson_id=int, assignment_id=int, student_id=int
+)
 STATUSES = Prepared(_statuses, assignment_id=int, student_id=int)
 ANNOTATION = Prepared(_annotation, assignment_id=int, student_id=int, lesson_source_id=int)
 INTERPRETATIONS = Prepared(_interpretations, lesson_id=int)
@@ -171,6 +184,13 @@ def student_lesson_sources(assignment, student) -> list[LessonSource]:
     """What `LessonSource.objects.for_student(assignment, student)` returns, with each
     source and its provenance, in the lesson's order."""
     return STUDENT_LESSON_SOURCES(
+        lesson_id=assignment.lesson_id, assignment_id=assignment.pk, student_id=student.pk
+    )
+
+
+def student_source_labels(assignment, student) -> list[LessonSource]:
+    """`student_lesson_sources` with only each one's pk and label loaded."""
+    return STUDENT_SOURCE_LABELS(
         lesson_id=assignment.lesson_id, assignment_id=assignment.pk, student_id=student.pk
     )
 

@@ -881,10 +881,14 @@ def link_remove(request: HttpRequest, pk: int, label: str, other_pk: int) -> Htt
 # --- The answer ---------------------------------------------------------------------------
 
 
-def _answer_choices(request, assignment: Assignment, *, cited, chosen) -> tuple[list, list]:
+def _answer_choices(
+    request, assignment: Assignment, *, cited, chosen, for_page: bool = True
+) -> tuple[list, list]:
     """What the answer may cite and choose: the sources the student sees (a retired one
     only if they began or cited it) and the lesson's interpretations, with the student's
-    own choice kept even if the lesson no longer offers it."""
+    own choice kept even if the lesson no longer offers it. Without `for_page` (an
+    autosave answered in JSON), sources that no page will show are read without their
+    text and provenance."""
     cited_ids = [int(key) for key in (cited or {}) if str(key).isdigit()]
     if assignment.lesson.answer_format_id:
         # Notes and works cited need each source's citation data.
@@ -899,8 +903,10 @@ def _answer_choices(request, assignment: Assignment, *, cited, chosen) -> tuple[
             .select_related("source")
             .order_by("order", "pk")
         )
-    else:
+    elif for_page:
         lesson_sources = prepared.student_lesson_sources(assignment, request.user)
+    else:
+        lesson_sources = prepared.student_source_labels(assignment, request.user)
     return lesson_sources, prepared.interpretations(assignment.lesson_id, chosen)
 
 
@@ -1093,7 +1099,11 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_if_locked(request, assignment):
         return refused
     choices = _answer_choices(
-        request, assignment, cited=assignment.my_cited, chosen=assignment.my_interpretation
+        request,
+        assignment,
+        cited=assignment.my_cited,
+        chosen=assignment.my_interpretation,
+        for_page=not wants_json(request),
     )
     lesson_sources, interpretations = choices
     form = AnswerForm(

@@ -102,6 +102,35 @@ def test_a_citation_of_a_source_outside_the_lesson_is_ignored(student_client, as
     assert mine(student).cited == {}
 
 
+@pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
+def test_a_source_retired_after_the_student_began_it_can_still_be_cited(
+    student_client, assignment, student, extra
+):
+    a, b = source(assignment, "A"), source(assignment, "B")
+    SourceAnnotation.objects.create(assignment=assignment, student=student, lesson_source=b)
+    LessonSource.objects.filter(pk=b.pk).update(retired=True)
+    data = {"version": 0, "answer": ANSWER, f"cite_{a.pk}": "supports"}
+    data[f"cite_{b.pk}"] = "challenges"
+
+    save_answer(student_client, assignment, data, **extra)
+
+    assert mine(student).cited == {str(a.pk): "supports", str(b.pk): "challenges"}
+
+
+@pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
+def test_a_source_retired_before_the_student_began_it_cannot_be_cited(
+    student_client, assignment, student, extra
+):
+    a, b = source(assignment, "A"), source(assignment, "B")
+    LessonSource.objects.filter(pk=b.pk).update(retired=True)
+    data = {"version": 0, "answer": ANSWER, f"cite_{a.pk}": "supports"}
+    data[f"cite_{b.pk}"] = "challenges"
+
+    save_answer(student_client, assignment, data, **extra)
+
+    assert mine(student).cited == {str(a.pk): "supports"}
+
+
 def test_a_plain_html_save_redirects_back_with_a_message_and_the_next_version(
     student_client, assignment, student
 ):

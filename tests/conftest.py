@@ -67,6 +67,7 @@ ENGINE_INDEPENDENT = {
     "tests/coexist/test_containers.py",
     "tests/coexist/test_serve.py",
     "tests/coexist/test_gunicorn_conf.py",
+    "tests/coexist/test_staticfiles.py",
     # Starts its own PostgreSQL (and S3) for two app servers, whichever engine the suite uses.
     "tests/coexist/test_scale_out.py",
     "tests/coexist/test_bench.py",  # its own SQLite and server in subprocesses
@@ -133,7 +134,8 @@ LONGEST_FIRST = (
     "tests/coexist/test_authorisation_matrix.py",  # 25 (50 on PostgreSQL)
     "tests/coexist/test_scale_out.py",  # 25
     "tests/coexist/test_serve.py",
-    "tests/coexist/test_gunicorn_conf.py",  # 15
+    "tests/coexist/test_gunicorn_conf.py",
+    "tests/coexist/test_staticfiles.py",  # 15
     "tests/browser/test_student_work.py",  # 40
     "tests/browser/test_no_lost_work.py",  # 35
     "tests/browser/test_predict_reveal.py",  # 25

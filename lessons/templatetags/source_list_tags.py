@@ -51,13 +51,13 @@ def source_list(lesson_sources: Iterable[LessonSource], assignment: Assignment) 
 
 
 class _Words:
-    """The page's words for every item, looked up once a page in its language and escaped
-    as `{% translate %}` escapes them (`{% blocktranslate %}` escapes only its values)."""
+    """The page's words for every item, looked up once a page in its language. As the
+    template's `{% translate %}` of a literal, a translation goes in as written."""
 
     def __init__(self) -> None:
         self.source_label = _("Source %(label)s:")
-        self.interpret_first = _escaped(_("Interpret first"))
-        self.predict_first = _escaped(_("Predict first"))
+        self.interpret_first = _("Interpret first")
+        self.predict_first = _("Predict first")
         self.not_started = _status_span("none", "○", pgettext("work status", "Not started"))
         self.statuses = {
             "done": _status_span("done", "✓", pgettext("work status", "Done")),
@@ -69,7 +69,7 @@ def _status_span(kind: str, mark: str, word: str) -> str:
     """What lessons/student/_status.html renders, its closing newline included."""
     return (
         f'<span class="work-status work-{kind}"><span aria-hidden="true">{mark}</span> '
-        f"{_escaped(word)}</span>\n"
+        f"{word}</span>\n"
     )
 
 

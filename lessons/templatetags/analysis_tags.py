@@ -10,7 +10,6 @@ msgids) and every value shown as `{{ value }}` would show it (`_shown`).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django import template
@@ -20,7 +19,7 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from lessons.templatetags.lesson_tags import maxlength
+from lessons.templatetags.lesson_tags import escaped, maxlength
 
 register = template.Library()
 
@@ -28,11 +27,7 @@ register = template.Library()
 def _shown(value) -> str:
     """`{{ value }}` with autoescaping: numbers localized, safe HTML as it is, anything
     else escaped; without `conditional_escape`'s lazy-string wrapper."""
-    if not isinstance(value, str):
-        value = localize(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+    return escaped(value if isinstance(value, str) else localize(value))
 
 
 def _errors(field: BoundField) -> str:

@@ -95,7 +95,7 @@ def rating_cells(context, ratings) -> SafeString:
 
     There are six different cells (ratings 1 to 5, and not rated): each is built once a
     page, in the page's language, and kept for the rows after it in the template's render
-    context. Every value is escaped (`_escaped`), as `format_html` would."""
+    context. Every value is escaped (`escaped`), as `format_html` would."""
     key = (rating_cells, get_language())
     built = context.render_context.get(key)
     if built is None:
@@ -112,12 +112,12 @@ def rating_cells(context, ratings) -> SafeString:
 
 def _rating_cell(rating) -> str:
     if rating is None:
-        not_rated = _escaped(_("not rated"))
+        not_rated = escaped(_("not rated"))
         return (
             '<td class="text-center"><span class="rating-cell rating-none" '
             f'aria-label="{not_rated}">·</span></td>'
         )
-    value, word = _escaped(rating), _escaped(rating_word(rating))
+    value, word = escaped(rating), escaped(rating_word(rating))
     return (
         f'<td class="text-center"><span class="rating-cell rating-{value}" title="{word}">'
         f'{value}<span class="visually-hidden"> {word}</span></span></td>'
@@ -129,9 +129,7 @@ def done_of(done, total) -> SafeString:
     """“3 of 7”: how many of the lesson's sources a dashboard row's student has done.
     A tag rather than a translated block in the template, which cost as much again for
     each of a class's rows; the words are the same string (`_`), the numbers escaped."""
-    return SafeString(
-        _("%(done)s of %(total)s") % {"done": _escaped(done), "total": _escaped(total)}
-    )
+    return SafeString(_("%(done)s of %(total)s") % {"done": escaped(done), "total": escaped(total)})
 
 
 @register.simple_tag
@@ -140,20 +138,20 @@ def heat_text(runs) -> SafeString:
     it. Built here rather than in a template loop: a source's text is cut into dozens of
     runs, and each marked one said its count twice (in a tooltip and to screen readers),
     which in the template was two translated blocks per run. Every value is escaped
-    (`_escaped`), as `format_html` would."""
+    (`escaped`), as `format_html` would."""
     said: dict[int, tuple[str, str]] = {}
     parts = []
     for text, count in runs:
         if not count:
-            parts.append(_escaped(text))
+            parts.append(escaped(text))
             continue
         if count not in said:
             tooltip = _("highlighted by %(students)s") % {"students": count}
             spoken = _("(highlighted by %(students)s)") % {"students": count}
-            said[count] = (_escaped(tooltip), _escaped(spoken))
+            said[count] = (escaped(tooltip), escaped(spoken))
         tooltip, spoken = said[count]
         parts.append(
-            f'<mark class="heat heat-{min(count, 4)}" title="{tooltip}">{_escaped(text)}'
+            f'<mark class="heat heat-{min(count, 4)}" title="{tooltip}">{escaped(text)}'
             f'<span class="visually-hidden"> {spoken}</span></mark>'
         )
     return SafeString("".join(parts))
@@ -167,8 +165,8 @@ def passage_items(passages) -> SafeString:
     items = []
     for quote, count in passages:
         students = ngettext("%(counter)s student", "%(counter)s students", count)
-        students %= {"counter": _escaped(count)}
-        items.append(f"<li><q>{_escaped(quote)}</q> — {students}</li>")
+        students %= {"counter": escaped(count)}
+        items.append(f"<li><q>{escaped(quote)}</q> — {students}</li>")
     return SafeString("".join(items))
 
 
@@ -178,25 +176,25 @@ def bar_rows(bars, marked) -> SafeString:
     long as its share of the largest count, and the count. The row whose value is `marked`
     (the teacher's or the student's own) says so. A tag rather than a template loop: the
     dashboard draws nine of these tables, and the loop's nodes cost more than the rest of
-    each. Every value is escaped (`_escaped`), as the template did."""
+    each. Every value is escaped (`escaped`), as the template did."""
     rows = []
     for bar in bars:
-        label = _escaped(bar.label)
+        label = escaped(bar.label)
         if marked and bar.value == marked:
-            yours = _escaped(_("your judgement"))
+            yours = escaped(_("your judgement"))
             row = f'<tr class="bar-model"><th scope="row" class="fw-normal">{label} '
             row += f'<span class="badge model-badge">{yours}</span></th>'
         else:
             row = f'<tr><th scope="row" class="fw-normal">{label}</th>'
         rows.append(
             f'{row}<td class="bar-cell"><meter class="bar" min="0" max="100" '
-            f'value="{_escaped(bar.percent)}" aria-hidden="true"></meter>'
-            f'<span class="bar-count">{_escaped(bar.count)}</span></td></tr>'
+            f'value="{escaped(bar.percent)}" aria-hidden="true"></meter>'
+            f'<span class="bar-count">{escaped(bar.count)}</span></td></tr>'
         )
     return SafeString("\n".join(rows))
 
 
-def _escaped(value) -> str:
+def escaped(value) -> str:
     """`conditional_escape` without Django's lazy-string wrapper, for a tag that escapes
     hundreds of values a page: safe HTML as it is, anything else escaped."""
     if hasattr(value, "__html__"):
@@ -211,30 +209,30 @@ def highlight_items(context, highlights, removable: bool) -> SafeString:
     Built here, not in a template loop: a student may keep up to 100 highlights on a
     source, and fifteen template nodes for each were a quarter of the page's time. Each
     item carries its words and offsets for work.js to paint them onto the text. Every
-    value is escaped (`_escaped`), as `format_html` would.
+    value is escaped (`escaped`), as `format_html` would.
     """
     items = []
     # Translators: a button: "Remove" is shown; the hidden part tells screen readers which
     # highlight it removes. Keep the span as it is.
     remove_label = _('Remove<span class="visually-hidden"> highlight “%(quote)s”</span>')
-    token = _escaped(context.get("csrf_token", ""))
+    token = escaped(context.get("csrf_token", ""))
     for h in highlights:
-        tag = _escaped(h.get("tag", ""))
-        quote = _escaped(h.get("quote", ""))
-        note = f'<p class="small mb-1">{_escaped(h["note"])}</p>' if h.get("note") else ""
+        tag = escaped(h.get("tag", ""))
+        quote = escaped(h.get("quote", ""))
+        note = f'<p class="small mb-1">{escaped(h["note"])}</p>' if h.get("note") else ""
         remove = ""
         if removable:
-            label = remove_label % {"quote": _escaped(h["short_quote"])}
+            label = remove_label % {"quote": escaped(h["short_quote"])}
             remove = (
-                f'<form method="post" action="{_escaped(h["remove_url"])}" data-marks-form '
+                f'<form method="post" action="{escaped(h["remove_url"])}" data-marks-form '
                 'class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" '
                 f'value="{token}"><button type="submit" class="btn btn-link btn-sm p-0">'
                 f"{label}</button></form>"
             )
         items.append(
             f'<li class="highlight-item tag-{tag}" data-highlight '
-            f'data-start="{_escaped(h.get("start", ""))}" data-end="{_escaped(h.get("end", ""))}" '
+            f'data-start="{escaped(h.get("start", ""))}" data-end="{escaped(h.get("end", ""))}" '
             f'data-quote="{quote}" data-tag="{tag}"><span class="badge highlight-tag">'
-            f"{_escaped(tag_label(h.get('tag', '')))}</span> <q>{quote}</q> {note}{remove}</li>"
+            f"{escaped(tag_label(h.get('tag', '')))}</span> <q>{quote}</q> {note}{remove}</li>"
         )
     return SafeString("\n".join(items))

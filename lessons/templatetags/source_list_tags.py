@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from itertools import groupby
 from operator import attrgetter
@@ -15,6 +14,7 @@ from django.utils.translation import pgettext
 
 from coexist.http import reverse_each
 from lessons.models import Reveal
+from lessons.templatetags.lesson_tags import escaped
 
 if TYPE_CHECKING:
     from lessons.models import Assignment, LessonSource
@@ -31,7 +31,7 @@ def source_list(lesson_sources: Iterable[LessonSource], assignment: Assignment) 
     `{% url %}`, `{% blocktranslate %}`, `{% with %}` and `{% include %}` of each source
     were most of the page's time. The HTML is the loop's, whitespace and all, with the
     same words (the same msgids, `_status.html`'s among them) and every value escaped
-    (`_escaped`) as autoescape would; translations go in as the template put them.
+    (`escaped`) as autoescape would; translations go in as the template put them.
     """
     words = _Words()
     lesson_sources = list(lesson_sources or ())
@@ -42,7 +42,7 @@ def source_list(lesson_sources: Iterable[LessonSource], assignment: Assignment) 
         parts.append("\n        ")
         if section:
             parts.append(
-                f'<h3 class="h6 text-uppercase text-muted-strong mt-3">{_escaped(section)}</h3>'
+                f'<h3 class="h6 text-uppercase text-muted-strong mt-3">{escaped(section)}</h3>'
             )
         parts.append('\n        <ol class="list-unstyled source-list">\n        ')
         parts.extend(_item(ls, url_of[ls.pk], words) for ls in group)
@@ -75,11 +75,11 @@ def _status_span(kind: str, mark: str, word: str) -> str:
 
 def _item(lesson_source: LessonSource, url: str, words: _Words) -> str:
     source = lesson_source.source
-    label = _escaped(lesson_source.label)
-    url = _escaped(url)
+    label = escaped(lesson_source.label)
+    url = escaped(url)
     date = source.date
     when = (
-        f' · <time datetime="{_escaped(date.iso())}">{_escaped(date)}</time>'
+        f' · <time datetime="{escaped(date.iso())}">{escaped(date)}</time>'
         if date and not lesson_source.hidden.provenance
         else ""
     )
@@ -100,20 +100,12 @@ def _item(lesson_source: LessonSource, url: str, words: _Words) -> str:
         '            <div class="flex-grow-1">\n'
         f'              <a class="stretched-link fw-semibold" href="{url}">'
         f'<span class="visually-hidden">{words.source_label % {"label": label}} </span>'
-        f"{_escaped(source.display_title)}</a>\n"
+        f"{escaped(source.display_title)}</a>\n"
         '              <p class="small text-muted-strong mb-0">'
-        f"{_escaped(source.get_nature_display())}{when}{badge}</p>\n"
+        f"{escaped(source.get_nature_display())}{when}{badge}</p>\n"
         "            </div>\n"
         f'            <span class="flex-shrink-0">{status}</span>\n'
         "          </div></li>\n"
         "          \n"
         "        "
     )
-
-
-def _escaped(value: object) -> str:
-    """`conditional_escape` without Django's lazy-string wrapper: safe HTML as it is,
-    anything else escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))

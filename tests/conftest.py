@@ -71,6 +71,7 @@ ENGINE_INDEPENDENT = {
     # Markup built by template tags: the same whatever stores the rows it is built from.
     "tests/lessons/test_assignment_source_list.py",
     "tests/lessons/test_analysis_form_markup.py",
+    "tests/lessons/test_dashboard_rows_markup.py",
     # Starts its own PostgreSQL (and S3) for two app servers, whichever engine the suite uses.
     "tests/coexist/test_scale_out.py",
     "tests/coexist/test_bench.py",  # its own SQLite and server in subprocesses

@@ -30,7 +30,7 @@ def source_list(lesson_sources: Iterable[LessonSource], assignment: Assignment) 
     A tag rather than a template loop: a class of 30 opens the page at once, and the
     `{% url %}`, `{% blocktranslate %}`, `{% with %}` and `{% include %}` of each source
     were most of the page's time. The HTML is the loop's, whitespace and all, with the
-    same words (the same msgids, `_status.html`'s among them) and every value escaped
+    same words (the same msgids) and every value escaped
     (`escaped`) as autoescape would; translations go in as the template put them.
     """
     words = _Words()
@@ -65,8 +65,15 @@ class _Words:
         }
 
 
+@register.simple_tag
+def work_status(status: str) -> SafeString:
+    """A student's stage with one source, in words with its mark: done, in progress or not
+    started (the teacher's review of a student's work shows it too)."""
+    words = _Words()
+    return SafeString(words.statuses.get(status, words.not_started))
+
+
 def _status_span(kind: str, mark: str, word: str) -> str:
-    """What lessons/student/_status.html renders, its closing newline included."""
     return (
         f'<span class="work-status work-{kind}"><span aria-hidden="true">{mark}</span> '
         f"{word}</span>\n"

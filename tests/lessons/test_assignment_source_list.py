@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 
 from lessons.models import Hidden, Reveal, SourceAnnotation
-from lessons.templatetags.source_list_tags import source_list
+from lessons.templatetags.source_list_tags import source_list, work_status
 from tests.lessons.factories import make_assignment, make_lesson
 from tests.sources.factories import make_source
 
@@ -137,12 +136,19 @@ def test_the_french_page_shows_the_french_words(student_client, assignment):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("status", ["done", "in_progress", ""])
-def test_each_status_is_what_the_status_template_other_pages_include_writes(
-    assignment, status, language
-):
+def test_each_status_is_the_one_the_teachers_review_shows(assignment, status, language):
     lesson_source = assignment.lesson.lesson_sources.get(label="D")
     lesson_source.my_status, lesson_source.hidden = status, Hidden()
     with override(language):
         written = source_list([lesson_source], assignment)
-        included = render_to_string("lessons/student/_status.html", {"status": status})
-    assert f'<span class="flex-shrink-0">{included}</span>' in written
+        shown = work_status(status)
+    assert f'<span class="flex-shrink-0">{shown}</span>' in written
+
+
+def test_the_status_names_its_stage_in_words_and_hides_its_mark_from_screen_readers():
+    with override("en"):
+        shown = work_status("in_progress")
+    assert shown == (
+        '<span class="work-status work-progress"><span aria-hidden="true">◐</span> '
+        "In progress</span>\n"
+    )

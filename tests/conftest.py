@@ -15,6 +15,7 @@ import pytest
 from django.core import serializers
 from django.db import connection
 from django.test.utils import override_settings
+from django.utils import translation
 
 from coexist.teacher_permissions import ensure_teachers_group
 from lessons.models import (
@@ -166,6 +167,15 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request leaves its language active in the thread (Django's middleware activates,
+    nothing deactivates): after a French page, a test on the same worker that builds a
+    form or a message outside a request would find French."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -62,11 +62,14 @@ def _student_lesson_sources(*, lesson_id: int, assignment_id: int, student_id: i
     )
 
 
-def _student_source_labels(*, lesson_id: int, assignment_id: int, student_id: int):
-    """`_student_lesson_sources` with only their labels: what an answer's autosave checks
-    its citations against, with no page to draw from the sources' text."""
+def _student_source_labels(*, lesson_id: int, assignment_id: int, student_id: int, **cited):
+    """`LessonSource.objects.for_student`, also the `cited` ones, with only their labels:
+    what an answer's autosave checks its citations against, with no page to draw from the
+    sources' text."""
     return (
-        LessonSource.objects.seen_by(lesson=lesson_id, assignment=assignment_id, student=student_id)
+        LessonSource.objects.seen_by(
+            lesson=lesson_id, assignment=assignment_id, student=student_id, also=cited.values()
+        )
         .only("label")
         .order_by("order", "pk")
     )
@@ -171,9 +174,17 @@ LESSON_SOURCES = Prepared(_lesson_sources, lesson_id=int)
 STUDENT_LESSON_SOURCES = Prepared(
     _student_lesson_sources, lesson_id=int, assignment_id=int, student_id=int
 )
-STUDENT_SOURCE_LABELS = Prepared(
-    _student_source_labels, lesson_id=int, assignment_id=int, student_id=int
-)
+# One for each number of sources the answer cites (a lesson has a few dozen at most).
+STUDENT_SOURCE_LABELS = {
+    count: Prepared(
+        _student_source_labels,
+        lesson_id=int,
+        assignment_id=int,
+        student_id=int,
+        **{f"cited_{i}": int for i in range(count)},
+    )
+    for count in range(64)
+}
 STATUSES = Prepared(_statuses, assignment_id=int, student_id=int)
 ANNOTATION = Prepared(_annotation, assignment_id=int, student_id=int, lesson_source_id=int)
 INTERPRETATIONS = Prepared(_interpretations, lesson_id=int)
@@ -188,10 +199,18 @@ def student_lesson_sources(assignment, student) -> list[LessonSource]:
     )
 
 
-def student_source_labels(assignment, student) -> list[LessonSource]:
-    """`student_lesson_sources` with only each one's pk and label loaded."""
-    return STUDENT_SOURCE_LABELS(
-        lesson_id=assignment.lesson_id, assignment_id=assignment.pk, student_id=student.pk
+def student_source_labels(assignment, student, *, also=()) -> list[LessonSource] | None:
+    """`LessonSource.objects.for_student(assignment, student, also=also)` with only each
+    one's pk and label loaded; None when `also` names more sources than any lesson has."""
+    cited = sorted(set(also))
+    prepared = STUDENT_SOURCE_LABELS.get(len(cited))
+    if prepared is None:
+        return None
+    return prepared(
+        lesson_id=assignment.lesson_id,
+        assignment_id=assignment.pk,
+        student_id=student.pk,
+        **{f"cited_{i}": pk for i, pk in enumerate(cited)},
     )
 
 

@@ -887,9 +887,13 @@ def _answer_choices(
     """What the answer may cite and choose: the sources the student sees (a retired one
     only if they began or cited it) and the lesson's interpretations, with the student's
     own choice kept even if the lesson no longer offers it. Without `for_page` (an
-    autosave answered in JSON), sources that no page will show are read without their
-    text and provenance."""
+    autosave answered in JSON) and with the answer in one box, the sources are read by a
+    prepared query without their text and provenance: no page will show them."""
     cited_ids = [int(key) for key in (cited or {}) if str(key).isdigit()]
+    if not for_page and not assignment.lesson.answer_format_id:
+        lesson_sources = prepared.student_source_labels(assignment, request.user, also=cited_ids)
+        if lesson_sources is not None:
+            return lesson_sources, prepared.interpretations(assignment.lesson_id, chosen)
     if assignment.lesson.answer_format_id:
         # Notes and works cited need each source's citation data.
         lesson_sources = list(
@@ -903,10 +907,8 @@ def _answer_choices(
             .select_related("source")
             .order_by("order", "pk")
         )
-    elif for_page:
-        lesson_sources = prepared.student_lesson_sources(assignment, request.user)
     else:
-        lesson_sources = prepared.student_source_labels(assignment, request.user)
+        lesson_sources = prepared.student_lesson_sources(assignment, request.user)
     return lesson_sources, prepared.interpretations(assignment.lesson_id, chosen)
 
 

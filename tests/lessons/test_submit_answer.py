@@ -118,6 +118,21 @@ def test_a_source_retired_after_the_student_began_it_can_still_be_cited(
 
 
 @pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
+def test_a_source_cited_before_it_was_retired_stays_cited_though_never_begun(
+    student_client, assignment, student, extra
+):
+    a, b = source(assignment, "A"), source(assignment, "B")
+    draft(assignment, student, cited={str(b.pk): "challenges"})
+    LessonSource.objects.filter(pk=b.pk).update(retired=True)
+    data = {"version": 1, "answer": ANSWER, f"cite_{a.pk}": "supports"}
+    data[f"cite_{b.pk}"] = "challenges"
+
+    save_answer(student_client, assignment, data, **extra)
+
+    assert mine(student).cited == {str(a.pk): "supports", str(b.pk): "challenges"}
+
+
+@pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
 def test_a_source_retired_before_the_student_began_it_cannot_be_cited(
     student_client, assignment, student, extra
 ):
@@ -254,6 +269,10 @@ def test_saving_the_answer_takes_six_queries_whatever_the_sources(
         response = save_answer(student_client, assignment, data, **JSON)
     assert response.json()["version"] == 2
     assert len(mine(student).cited) == sources
+    # Again, now that the answer cites them all (the sources are read with those cited).
+    with django_assert_num_queries(6):
+        response = save_answer(student_client, assignment, {**data, "version": 2}, **JSON)
+    assert response.json()["version"] == 3
 
 
 # --- The confirmation page -------------------------------------------------------------------

@@ -102,48 +102,39 @@ def test_a_citation_of_a_source_outside_the_lesson_is_ignored(student_client, as
     assert mine(student).cited == {}
 
 
+def _began(assignment, student, retired) -> int:
+    SourceAnnotation.objects.create(assignment=assignment, student=student, lesson_source=retired)
+    return 0  # the answer's version
+
+
+def _cited(assignment, student, retired) -> int:
+    draft(assignment, student, cited={str(retired.pk): "challenges"})
+    return 1
+
+
+def _neither(assignment, student, retired) -> int:
+    return 0
+
+
 @pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
-def test_a_source_retired_after_the_student_began_it_can_still_be_cited(
-    student_client, assignment, student, extra
+@pytest.mark.parametrize(
+    ("before_retiring", "kept"),
+    [(_began, True), (_cited, True), (_neither, False)],
+    ids=["began it", "cited it", "neither"],
+)
+def test_a_retired_source_stays_citable_only_for_a_student_who_began_or_cited_it(
+    student_client, assignment, student, extra, before_retiring, kept
 ):
     a, b = source(assignment, "A"), source(assignment, "B")
-    SourceAnnotation.objects.create(assignment=assignment, student=student, lesson_source=b)
+    version = before_retiring(assignment, student, b)
     LessonSource.objects.filter(pk=b.pk).update(retired=True)
-    data = {"version": 0, "answer": ANSWER, f"cite_{a.pk}": "supports"}
+    data = {"version": version, "answer": ANSWER, f"cite_{a.pk}": "supports"}
     data[f"cite_{b.pk}"] = "challenges"
 
     save_answer(student_client, assignment, data, **extra)
 
-    assert mine(student).cited == {str(a.pk): "supports", str(b.pk): "challenges"}
-
-
-@pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
-def test_a_source_cited_before_it_was_retired_stays_cited_though_never_begun(
-    student_client, assignment, student, extra
-):
-    a, b = source(assignment, "A"), source(assignment, "B")
-    draft(assignment, student, cited={str(b.pk): "challenges"})
-    LessonSource.objects.filter(pk=b.pk).update(retired=True)
-    data = {"version": 1, "answer": ANSWER, f"cite_{a.pk}": "supports"}
-    data[f"cite_{b.pk}"] = "challenges"
-
-    save_answer(student_client, assignment, data, **extra)
-
-    assert mine(student).cited == {str(a.pk): "supports", str(b.pk): "challenges"}
-
-
-@pytest.mark.parametrize("extra", [JSON, {}], ids=["autosave", "page"])
-def test_a_source_retired_before_the_student_began_it_cannot_be_cited(
-    student_client, assignment, student, extra
-):
-    a, b = source(assignment, "A"), source(assignment, "B")
-    LessonSource.objects.filter(pk=b.pk).update(retired=True)
-    data = {"version": 0, "answer": ANSWER, f"cite_{a.pk}": "supports"}
-    data[f"cite_{b.pk}"] = "challenges"
-
-    save_answer(student_client, assignment, data, **extra)
-
-    assert mine(student).cited == {str(a.pk): "supports"}
+    expected = {str(a.pk): "supports"} | ({str(b.pk): "challenges"} if kept else {})
+    assert mine(student).cited == expected
 
 
 def test_a_plain_html_save_redirects_back_with_a_message_and_the_next_version(

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import gzip
-import re
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.middleware.csp import get_nonce
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -15,8 +14,6 @@ from django.utils.csp import CSP, build_policy
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import empty
 from django.utils.translation import gettext_lazy
-
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class OneTimePasswordMiddleware:
@@ -185,7 +182,7 @@ class CompressTextMiddleware(GZipMiddleware):
         if response.has_header("Content-Encoding"):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
         compressed = gzip.compress(response.content, compresslevel=self.LEVEL, mtime=0)
         # As Django does against BREACH: a random name of random length in the gzip

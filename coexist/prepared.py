@@ -45,6 +45,47 @@ class NotPreparable(Exception):
     written into the SQL itself, or it prefetches)."""
 
 
+def _compiled(compiler) -> tuple[str, list]:
+    try:
+        return compiler.as_sql()
+    except EmptyResultSet:
+        raise NotPreparable("a stand-in made a condition impossible") from None
+
+
+def _places(sql: str, params, stand_ins: dict) -> dict[str, list[int]]:
+    """Where each stand-in is among the compiled SQL's parameters; refused if one was
+    written into the SQL itself or changed on the way (it would not be replaced)."""
+    places = {}
+    for name, stand_in in stand_ins.items():
+        if str(stand_in) in sql:
+            raise NotPreparable(f"{name} was written into the SQL itself")
+        found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
+        if not found:
+            raise NotPreparable(f"{name} did not reach the SQL's parameters unchanged")
+        places[name] = found
+    return places
+
+
+class _PlannedOncePerProcess:
+    """A plan made on first use for each database, then shared by every thread."""
+
+    def __init__(self):
+        self._plans: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def _plan(self, alias: str):
+        plan = self._plans.get(alias)
+        if plan is not None:
+            return plan
+        with self._lock:
+            if alias not in self._plans:
+                self._plans[alias] = self._make_plan(alias)
+            return self._plans[alias]
+
+    def _make_plan(self, alias: str):
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class _Plan:
     compiler: object
@@ -72,7 +113,7 @@ class _Replay:
         return getattr(self._query, name)
 
 
-class Prepared:
+class Prepared(_PlannedOncePerProcess):
     """`Prepared(build, pk=int, label=str)`: `build(pk=..., label=...)` returns the
     queryset; calling the prepared query with the same keywords returns its rows as a
     list, from SQL built on the first call in each process."""
@@ -81,19 +122,9 @@ class Prepared:
         for name, kind in kinds.items():
             if kind not in (int, str):
                 raise TypeError(f"{name}: a prepared query takes int or str values")
+        super().__init__()
         self.build = build
         self.kinds = kinds
-        self._plans: dict[str, _Plan] = {}
-        self._lock = threading.Lock()
-
-    def _plan(self, alias: str) -> _Plan:
-        plan = self._plans.get(alias)
-        if plan is not None:
-            return plan
-        with self._lock:
-            if alias not in self._plans:
-                self._plans[alias] = self._make_plan(alias)
-            return self._plans[alias]
 
     def _make_plan(self, alias: str) -> _Plan:
         stand_ins = _stand_ins(self.kinds)
@@ -101,18 +132,9 @@ class Prepared:
         if queryset._prefetch_related_lookups:
             raise NotPreparable("a prepared query cannot prefetch")
         compiler = queryset.query.get_compiler(using=alias)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            raise NotPreparable("a stand-in made a condition impossible") from None
-        slots = []
-        for name, stand_in in stand_ins.items():
-            if str(stand_in) in sql:
-                raise NotPreparable(f"{name} was written into the SQL itself")
-            found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
-            if not found:
-                raise NotPreparable(f"{name} did not reach the SQL's parameters unchanged")
-            slots += [(i, name) for i in found]
+        sql, params = _compiled(compiler)
+        places = _places(sql, params, stand_ins)
+        slots = [(i, name) for name, found in places.items() for i in found]
         # What turns each column's database value into Python's, worked out once too.
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
         return _Plan(
@@ -148,7 +170,7 @@ class Prepared:
         return rows[0] if rows else None
 
 
-class PreparedUpdate:
+class PreparedUpdate(_PlannedOncePerProcess):
     """An UPDATE whose SQL Django builds once per process, as `Prepared` does for reads.
 
     `PreparedUpdate(build, where={"pk": int}, values=["title"], json=["page"])`:
@@ -161,19 +183,11 @@ class PreparedUpdate:
     """
 
     def __init__(self, build, *, where: dict[str, type], values=(), json=()):
+        super().__init__()
         self.build = build
         self.where = where
         self.values = tuple(values)
         self.json = tuple(json)
-        self._plans: dict[str, tuple] = {}
-        self._lock = threading.Lock()
-
-    def _plan(self, alias: str) -> tuple:
-        plan = self._plans.get(alias)
-        if plan is None:
-            with self._lock:
-                plan = self._plans.setdefault(alias, self._make_plan(alias))
-        return plan
 
     def _make_plan(self, alias: str) -> tuple:
         from django.db.models import JSONField, Value
@@ -186,18 +200,12 @@ class PreparedUpdate:
         )
         query = queryset.query.chain(UpdateQuery)
         query.add_update_values({**changes, **{name: Value(texts[name]) for name in self.values}})
-        try:
-            sql, params = query.get_compiler(alias).as_sql()
-        except EmptyResultSet:
-            raise NotPreparable("a stand-in made a condition impossible") from None
+        sql, params = _compiled(query.get_compiler(alias))
         model = queryset.model
         slots = []
-        for name, stand_in in {**stand_ins, **texts}.items():
-            if str(stand_in) in sql:
-                raise NotPreparable(f"{name} was written into the SQL itself")
-            found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
+        for name, found in _places(sql, params, {**stand_ins, **texts}).items():
             if len(found) != 1:
-                raise NotPreparable(f"{name} did not reach the SQL's parameters once, unchanged")
+                raise NotPreparable(f"{name} reached the SQL's parameters more than once")
             if name in self.values:
                 adapt = model._meta.get_field(name).get_db_prep_save
             elif name in self.json:

@@ -5,7 +5,7 @@ node it renders: the loops over the prompts (a label, the questions to ask, the 
 starters, the text box and its errors, for each), the rating's options and the options of
 the link and highlight forms' lists took a quarter of the page's template time. These
 tags write the same HTML, byte for byte, with the same words (`gettext`, the template's
-msgids) and every value shown as `{{ value }}` would show it (`_shown`).
+msgids) and every value shown as `{{ value }}` would show it (`lesson_tags.shown`).
 """
 
 from __future__ import annotations
@@ -15,24 +15,17 @@ from collections.abc import Iterable
 from django import template
 from django.forms import BoundField
 from django.template.defaultfilters import lower as lower_case
-from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from lessons.templatetags.lesson_tags import escaped, maxlength
+from lessons.templatetags.lesson_tags import maxlength, shown
 
 register = template.Library()
 
 
-def _shown(value) -> str:
-    """`{{ value }}` with autoescaping: numbers localized, safe HTML as it is, anything
-    else escaped; without `conditional_escape`'s lazy-string wrapper."""
-    return escaped(value if isinstance(value, str) else localize(value))
-
-
 def _errors(field: BoundField) -> str:
     return "".join(
-        f'<div class="invalid-feedback d-block">{_shown(error)}</div>' for error in field.errors
+        f'<div class="invalid-feedback d-block">{shown(error)}</div>' for error in field.errors
     )
 
 
@@ -46,14 +39,14 @@ def prompt_fields(form) -> SafeString:
     starters_word = _("Sentence starters")
     parts = []
     for prompt, field in form.prompt_fields():
-        field_id = _shown(field.id_for_label)
-        label = _shown(prompt.label)
+        field_id = shown(field.id_for_label)
+        label = shown(prompt.label)
         if not prompt.required:
             label += f' <span class="fw-normal text-muted-strong">{optional}</span>'
         questions = prompt.question_list
         asked = described = ""
         if questions:
-            items = "".join(f"<li>{_shown(question)}</li>" for question in questions)
+            items = "".join(f"<li>{shown(question)}</li>" for question in questions)
             asked = (
                 '<details class="guiding small mb-1" open data-fold-on-phone><summary>'
                 f'{to_ask}</summary><ul class="guiding-questions mb-1" '
@@ -64,8 +57,8 @@ def prompt_fields(form) -> SafeString:
         if starter_list := prompt.starter_list:
             buttons = "".join(
                 '<li><button type="button" class="btn btn-link btn-sm p-0 text-start" '
-                f'data-starter="{_shown(starter)}" data-target="{field_id}">'
-                f"{_shown(starter)}…</button></li>"
+                f'data-starter="{shown(starter)}" data-target="{field_id}">'
+                f"{shown(starter)}…</button></li>"
                 for starter in starter_list
             )
             starters = (
@@ -76,15 +69,15 @@ def prompt_fields(form) -> SafeString:
             )
         invalid = " is-invalid" if field.errors else ""
         value = field.value()
-        typed = "" if value is None else _shown(value)
+        typed = "" if value is None else shown(value)
         parts.append(
             '\n              <div class="prompt mb-3">\n'
             f'                <label for="{field_id}" class="form-label fw-semibold mb-1">'
             f"{label}</label>\n"
             f"                {asked}\n"
             f"                {starters}\n"
-            f'                <textarea name="{_shown(field.html_name)}" id="{field_id}" '
-            f'rows="4" {_shown(maxlength(field))}\n'
+            f'                <textarea name="{shown(field.html_name)}" id="{field_id}" '
+            f'rows="4" {shown(maxlength(field))}\n'
             f'                  class="form-control{invalid}"{described}>{typed}</textarea>\n'
             f"                {_errors(field)}\n"
             "              </div>\n            "
@@ -99,14 +92,14 @@ def rating_options(ratings: Iterable, field: BoundField) -> SafeString:
     held = str(field.value())
     parts = []
     for value, word in ratings:
-        shown = _shown(value)
+        number = shown(value)
         checked = " checked" if held == str(value) else ""
         parts.append(
             '\n                  <input class="btn-check" type="radio" name="rating" '
-            f'id="rating-{shown}" value="{shown}"{checked}>\n'
-            f'                  <label class="btn btn-outline-rating rating-{shown}" '
-            f'for="rating-{shown}"><span class="rating-number">{shown}</span> '
-            f"{_shown(word)}</label>\n                "
+            f'id="rating-{number}" value="{number}"{checked}>\n'
+            f'                  <label class="btn btn-outline-rating rating-{number}" '
+            f'for="rating-{number}"><span class="rating-number">{number}</span> '
+            f"{shown(word)}</label>\n                "
         )
     return SafeString("".join(parts))
 
@@ -120,5 +113,5 @@ def choice_options(field: BoundField, lower: bool = False) -> SafeString:
     for value, text in field.field.choices:
         selected = " selected" if held == str(value) else ""
         words = lower_case(text) if lower else text
-        parts.append(f'<option value="{_shown(value)}"{selected}>{_shown(words)}</option>')
+        parts.append(f'<option value="{shown(value)}"{selected}>{shown(words)}</option>')
     return SafeString("".join(parts))

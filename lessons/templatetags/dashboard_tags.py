@@ -6,12 +6,11 @@ from collections.abc import Sized
 
 from django import template
 from django.template import Context
-from django.utils.formats import localize
 from django.utils.safestring import SafeString
 
 from lessons.insight import StudentRow
 from lessons.models import Submission
-from lessons.templatetags.lesson_tags import done_of, escaped, rating_cells
+from lessons.templatetags.lesson_tags import done_of, escaped, rating_cells, shown
 
 register = template.Library()
 
@@ -25,18 +24,18 @@ def student_row(context: Context, row: StudentRow, lesson_sources: Sized) -> Saf
     A tag rather than the template's row: a class has 30 rows or more, and the template
     engine's cost for each of a row's dozen nodes (variables, filters, conditions) was
     most of the table's time. The cells are those of `done_of` and `rating_cells`; every
-    value is localized and escaped (`escaped`) as `{{ }}` would."""
+    value is localized and escaped (`shown`) as `{{ }}` would."""
     student = row.student
     name = student.get_full_name() or student.username
     submission = row.submission
     judgement = mark = "—"
     if submission is not None:
         if submission.judgement and submission.status != Submission.Status.DRAFT:
-            judgement = _shown(submission.get_judgement_display(), context)
+            judgement = shown(submission.get_judgement_display(), context.use_l10n)
         if submission.mark is not None:
-            mark = _shown(submission.mark, context)
+            mark = shown(submission.mark, context.use_l10n)
             if submission.mark_out_of:
-                mark += "/" + _shown(submission.mark_out_of, context)
+                mark += "/" + shown(submission.mark_out_of, context.use_l10n)
     return SafeString(
         "<tr>\n"
         f'        <th scope="row" class="fw-normal"><a href="{escaped(row.review_url)}">'
@@ -49,7 +48,3 @@ def student_row(context: Context, row: StudentRow, lesson_sources: Sized) -> Saf
         f"        <td>{mark}</td>\n"
         "      </tr>"
     )
-
-
-def _shown(value, context: Context) -> str:
-    return escaped(localize(value, use_l10n=context.use_l10n))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from django import template
+from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.text import get_text_list
@@ -192,6 +193,12 @@ def bar_rows(bars, marked) -> SafeString:
             f'<span class="bar-count">{escaped(bar.count)}</span></td></tr>'
         )
     return SafeString("\n".join(rows))
+
+
+def shown(value, use_l10n=None) -> str:
+    """What `{{ value }}` writes: a number or date localized (`use_l10n`: the render
+    context's), then `escaped`."""
+    return escaped(localize(value, use_l10n=use_l10n))
 
 
 def escaped(value) -> str:
